@@ -1,0 +1,16 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+
+def send_templated_mail(*, template: str, to: list[str], context: dict[str, Any]) -> None:
+    """Send ``<template>.txt`` and ``<template>.html``; the subject is the text's first line."""
+    text = render_to_string(f"{template}.txt", context)
+    subject, _, body = text.partition("\n")
+    message = EmailMultiAlternatives(
+        subject=subject.strip(), body=body.lstrip(), from_email=settings.DEFAULT_FROM_EMAIL, to=to
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    message.send()

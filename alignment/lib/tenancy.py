@@ -1,0 +1,100 @@
+"""Tenancy and roles, in one place.
+
+Every workspace page is wrapped in :func:`workspace_view`, which resolves the workspace from
+the URL and the signed-in person's membership of it: a person of another workspace gets 404
+(the workspace does not exist for them), a member without the role gets 403. Every fetch by
+id goes through :func:`get_scoped`, so an id from another workspace is a 404 too.
+"""
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from teams.models import Membership, Role, User, Workspace
+
+M = TypeVar("M", bound=models.Model)
+
+
+class WorkspaceRequest(HttpRequest):
+    """The request a workspace view receives (for type checkers)."""
+
+    user: User
+    workspace: Workspace
+    membership: Membership
+
+
+def membership_for(user: User, slug: str) -> Membership:
+    """The user's membership of the workspace ``slug``; 404 when there is none."""
+    if not user.is_authenticated:
+        raise Http404("No such workspace.")
+    try:
+        return Membership.objects.select_related("workspace", "user").get(
+            user=user, workspace__slug=slug
+        )
+    except Membership.DoesNotExist:
+        raise Http404("No such workspace.") from None
+
+
+def require_role(membership: Membership, role: Role) -> None:
+    if not membership.has_role(role):
+        raise PermissionDenied(f"This needs the {role.label.lower()} role or higher.")
+
+
+def workspace_view(
+    role: Role = Role.MEMBER,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Resolve ``request.workspace`` and ``request.membership`` from the ``ws`` URL argument."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, ws: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            membership = membership_for(request.user, ws)
+            require_role(membership, role)
+            request.workspace = membership.workspace
+            request.membership = membership
+            if request.session.get("workspace") != ws:
+                request.session["workspace"] = ws
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def get_scoped(queryset: models.QuerySet[M], workspace: Workspace, **lookup: Any) -> M:
+    """Fetch one object of ``workspace``; anything of another workspace is a 404."""
+    return get_object_or_404(queryset.filter(workspace=workspace), **lookup)
+
+
+def ensure_in_workspace(
+    workspace: Workspace, objects: Iterable[models.Model | None], *, field: str
+) -> None:
+    """Refuse any object (department, goal, KPI, period...) that belongs to another workspace.
+
+    Every write path (services, admin forms, API) calls this, so a goal can never be owned by a
+    department of another workspace.
+    """
+    for obj in objects:
+        if obj is not None and obj.workspace_id != workspace.pk:
+            raise ValidationError({field: f"“{obj}” belongs to another workspace."})
+
+
+def ensure_members(workspace: Workspace, users: Iterable[User | None], *, field: str) -> None:
+    """Refuse any person who is not a member of ``workspace``."""
+    ids = {user.pk for user in users if user is not None}
+    if not ids:
+        return
+    found = set(
+        Membership.objects.filter(workspace=workspace, user_id__in=ids).values_list(
+            "user_id", flat=True
+        )
+    )
+    if ids - found:
+        raise ValidationError({field: "Choose a person who is a member of this workspace."})

@@ -1,0 +1,310 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+from teams.models import Department, Workspace
+
+
+class Direction(models.TextChoices):
+    INCREASE = "increase", "Increase"
+    DECREASE = "decrease", "Decrease"
+
+
+class Period(models.Model):
+    """A planning cycle, usually a quarter."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="periods")
+    name = models.CharField(max_length=60)
+    start_date = models.DateField()
+    end_date = models.DateField()
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                "workspace",
+                Lower("name"),
+                name="period_name_unique_in_workspace",
+                violation_error_message="A period with this name already exists.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__gt=models.F("start_date")),
+                name="period_ends_after_start",
+                violation_error_message="The period must end after it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class KPI(models.Model):
+    """A named metric with thresholds and a measurement history."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="kpis")
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    unit = models.CharField(max_length=30, blank=True)
+    direction = models.CharField(max_length=8, choices=Direction, default=Direction.INCREASE)
+    owner_departments = models.ManyToManyField(Department, related_name="kpis")
+    # Green at or beyond `green_threshold`, red at or beyond `red_threshold` the wrong way.
+    green_threshold = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    red_threshold = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "KPI"
+        constraints = [
+            models.UniqueConstraint(
+                "workspace",
+                Lower("name"),
+                name="kpi_name_unique_in_workspace",
+                violation_error_message="A KPI with this name already exists.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(direction__in=["increase", "decrease"]),
+                name="kpi_direction_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(green_threshold__isnull=True)
+                | models.Q(red_threshold__isnull=True)
+                | models.Q(direction="increase", green_threshold__gt=models.F("red_threshold"))
+                | models.Q(direction="decrease", green_threshold__lt=models.F("red_threshold")),
+                name="kpi_thresholds_ordered",
+                violation_error_message=(
+                    "The green threshold must be better than the red one for the KPI's direction."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def band(self, value: Decimal | None) -> str:
+        """ "green", "amber", "red", or "" when there is no value or no thresholds."""
+        if value is None or self.green_threshold is None or self.red_threshold is None:
+            return ""
+        sign = 1 if self.direction == Direction.INCREASE else -1
+        if sign * value >= sign * self.green_threshold:
+            return "green"
+        if sign * value <= sign * self.red_threshold:
+            return "red"
+        return "amber"
+
+
+class Measurement(models.Model):
+    class Source(models.TextChoices):
+        MANUAL = "manual", "Manual"
+        API = "api", "API"
+        IMPORT = "import", "Import"
+
+    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="measurements")
+    date = models.DateField()
+    value = models.DecimalField(max_digits=18, decimal_places=4)
+    source = models.CharField(max_length=8, choices=Source, default=Source.MANUAL)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            # Also serves "the latest measurements of a KPI" (kpi, date) lookups.
+            models.UniqueConstraint(
+                fields=["kpi", "date", "source"],
+                name="measurement_unique_per_kpi_date_source",
+                violation_error_message="This KPI already has a value for that date and source.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(source__in=["manual", "api", "import"]),
+                name="measurement_source_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi}: {self.value} on {self.date}"
+
+
+class Goal(models.Model):
+    """A SMART goal; with two or more owner departments it is a *shared* goal."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ON_TRACK = "on_track", "On track"
+        AT_RISK = "at_risk", "At risk"
+        OFF_TRACK = "off_track", "Off track"
+        ACHIEVED = "achieved", "Achieved"
+        MISSED = "missed", "Missed"
+        DROPPED = "dropped", "Dropped"
+
+    CLOSED_STATUSES = (Status.ACHIEVED, Status.MISSED, Status.DROPPED)
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    owner_departments = models.ManyToManyField(Department, related_name="owned_goals")
+    contributing_departments = models.ManyToManyField(
+        Department, blank=True, related_name="contributed_goals"
+    )
+    accountable = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="accountable_goals",
+        help_text="The one person answerable for the goal.",
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
+    )
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, null=True, blank=True, related_name="goals"
+    )
+    start_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    priority = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Rank in the period's priority list; 1 comes first."
+    )
+    metric = models.CharField(max_length=120, blank=True)
+    unit = models.CharField(max_length=30, blank=True)
+    baseline = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    target = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    current_value = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    direction = models.CharField(max_length=8, choices=Direction, default=Direction.INCREASE)
+    kpi = models.ForeignKey(
+        KPI, on_delete=models.SET_NULL, null=True, blank=True, related_name="goals"
+    )
+    weight = models.PositiveSmallIntegerField(
+        default=1, help_text="Share of the parent's progress this goal carries."
+    )
+    # Bumped by every save through the services; a stale version means someone else saved.
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["priority", "due_date", "id"]
+        indexes = [
+            # Goal list and dashboard: a workspace's goals by status.
+            models.Index(fields=["workspace", "status"], name="goal_workspace_status"),
+            # Priorities: a period's goals in rank order.
+            models.Index(fields=["period", "priority"], name="goal_period_priority"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(due_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(due_date__gte=models.F("start_date")),
+                name="goal_due_not_before_start",
+                violation_error_message="The due date cannot be before the start date.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target__isnull=True)
+                | models.Q(baseline__isnull=True)
+                | ~models.Q(target=models.F("baseline")),
+                name="goal_target_differs_from_baseline",
+                violation_error_message="The target must differ from the baseline.",
+            ),
+            models.CheckConstraint(condition=models.Q(weight__gte=1), name="goal_weight_positive"),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("id")), name="goal_not_own_parent"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=[
+                        "draft",
+                        "on_track",
+                        "at_risk",
+                        "off_track",
+                        "achieved",
+                        "missed",
+                        "dropped",
+                    ]
+                ),
+                name="goal_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(direction__in=["increase", "decrease"]),
+                name="goal_direction_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in self.CLOSED_STATUSES
+
+
+class Cycle(models.Model):
+    """One check-in cycle of a workspace: each active goal owes one check-in per cycle."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="cycles")
+    starts_on = models.DateField()
+    due_on = models.DateField()
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "starts_on"], name="cycle_unique_start_per_workspace"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(due_on__gte=models.F("starts_on")),
+                name="cycle_due_not_before_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on:%d %b} – {self.due_on:%d %b %Y}"
+
+
+class CheckIn(models.Model):
+    """A team lead's report on one goal for one cycle."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="checkins")
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="checkins")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="checkins"
+    )
+    value = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    confidence = models.PositiveSmallIntegerField(help_text="1 (will miss) to 10 (certain).")
+    moved = models.TextField("what moved", blank=True)
+    blockers = models.TextField(blank=True)
+    next_steps = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # Goal detail: a goal's check-in history, newest first.
+            models.Index(fields=["goal", "-created_at"], name="checkin_goal_recent"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "goal"], name="checkin_one_per_goal_per_cycle"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(confidence__gte=1, confidence__lte=10),
+                name="checkin_confidence_1_to_10",
+                violation_error_message="Confidence runs from 1 to 10.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal} ({self.cycle})"
+
+    @property
+    def confidence_band(self) -> str:
+        if self.confidence >= 7:
+            return "on_track"
+        return "at_risk" if self.confidence >= 4 else "off_track"

@@ -1,0 +1,106 @@
+"""Personas shared by every test.
+
+In workspace "acme": ada (admin), claire (executive, CMO: marketing), leo (lead of product),
+mia (member of sales), gus (guest). In workspace "globex": oscar (admin), the outsider.
+"""
+
+import os
+
+# Before Django's settings load: the test run needs no real secret and no static manifest.
+os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+os.environ.setdefault(
+    "STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
+if os.environ.get("CI") == "true" and not os.environ.get("DATABASE_URL"):
+    raise RuntimeError("CI runs the suite on PostgreSQL: set DATABASE_URL.")
+
+from dataclasses import dataclass
+
+import pytest
+
+from teams.models import Department, Role, User, Workspace
+from teams.services import workspace_create
+from tests.factories import MembershipFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SECURE_SSL_REDIRECT = False
+    from alignment.celery import app
+
+    app.conf.task_always_eager = True
+
+
+@dataclass
+class Acme:
+    workspace: Workspace
+    marketing: Department
+    product: Department
+    sales: Department
+    operations: Department
+    ada: User
+    claire: User
+    leo: User
+    mia: User
+    gus: User
+
+
+@pytest.fixture
+def acme(db) -> Acme:
+    ada = UserFactory(username="ada", first_name="Ada", last_name="Admin", email="ada@acme.test")
+    workspace = workspace_create(
+        creator=ada, name="Acme", slug="acme", timezone_name="Europe/Berlin"
+    )
+    depts = {d.kind: d for d in workspace.departments.all()}
+    people = {}
+    for username, first, role, kind in [
+        ("claire", "Claire", Role.EXECUTIVE, "marketing"),
+        ("leo", "Leo", Role.LEAD, "product"),
+        ("mia", "Mia", Role.MEMBER, "sales"),
+        ("gus", "Gus", Role.GUEST, None),
+    ]:
+        user = UserFactory(username=username, first_name=first, email=f"{username}@acme.test")
+        MembershipFactory(
+            workspace=workspace, user=user, role=role, departments=[depts[kind]] if kind else []
+        )
+        people[username] = user
+    depts["product"].lead = people["leo"]
+    depts["product"].executive = people["claire"]
+    depts["product"].save()
+    return Acme(
+        workspace=workspace,
+        marketing=depts["marketing"],
+        product=depts["product"],
+        sales=depts["sales"],
+        operations=depts["operations"],
+        ada=ada,
+        **people,
+    )
+
+
+@pytest.fixture
+def globex(db):
+    """Another organisation, with oscar as its admin: the outsider in every permission test."""
+    oscar = UserFactory(username="oscar", first_name="Oscar", email="oscar@globex.test")
+    workspace = workspace_create(creator=oscar, name="Globex", slug="globex")
+    return workspace
+
+
+@pytest.fixture
+def oscar(globex) -> User:
+    return User.objects.get(username="oscar")
+
+
+@pytest.fixture
+def as_user(client):
+    """``as_user(user)`` signs the test client in as that person and returns it."""
+
+    def sign_in(user: User):
+        client.force_login(user)
+        return client
+
+    return sign_in
