@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from alignment.views import healthz
 from teams import forms as team_forms
 from teams import views as team_views
 
@@ -47,6 +48,7 @@ account_patterns = [
 
 urlpatterns = [
     path("", team_views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include(account_patterns)),
     path("workspaces/", team_views.workspace_list, name="workspace_list"),

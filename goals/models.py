@@ -185,7 +185,11 @@ class Goal(models.Model):
     # Bumped by every save through the services; a stale version means someone else saved.
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -274,7 +278,11 @@ class CheckIn(models.Model):
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="checkins")
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="checkins")
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="checkins"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="checkins",
     )
     value = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     confidence = models.PositiveSmallIntegerField(help_text="1 (will miss) to 10 (certain).")

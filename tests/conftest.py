@@ -17,6 +17,8 @@ if os.environ.get("CI") == "true" and not os.environ.get("DATABASE_URL"):
 from dataclasses import dataclass
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from teams.models import Department, Role, User, Workspace
 from teams.services import workspace_create
@@ -29,7 +31,6 @@ def _fast_and_isolated(settings, tmp_path):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.SECURE_SSL_REDIRECT = False
     from alignment.celery import app
 
     app.conf.task_always_eager = True
@@ -104,3 +105,33 @@ def as_user(client):
         return client
 
     return sign_in
+
+
+@dataclass(eq=False)
+class QueryCount:
+    """The queries one request made; equal to another when the counts are, printed as SQL."""
+
+    count: int
+    sql: list[str]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, QueryCount) and self.count == other.count
+
+    def __repr__(self) -> str:
+        return f"{self.count} queries:\n" + "\n".join(f"  {q}" for q in self.sql)
+
+
+@pytest.fixture
+def count_queries():
+    """``count_queries(client, url)``: GET the url twice (the first warms the session) and
+    return the second request's :class:`QueryCount`."""
+
+    def count(client, url: str, *, method: str = "get", data=None, **extra) -> QueryCount:
+        send = getattr(client, method)
+        send(url, data, **extra)
+        with CaptureQueriesContext(connection) as ctx:
+            response = send(url, data, **extra)
+        assert response.status_code < 400, response
+        return QueryCount(len(ctx), [q["sql"] for q in ctx.captured_queries])
+
+    return count

@@ -1,0 +1,129 @@
+"""The tenant-isolation sweep: every workspace route, for an outsider and a too-low role.
+
+Each route under /w/<ws>/ needs a case in ROUTES; `test_every_workspace_route_has_a_case`
+fails when a new route is added without one.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from teams.models import Invitation, Membership, Role
+from tests.factories import InvitationFactory
+
+
+@dataclass
+class Route:
+    name: str
+    role: Role
+    method: str = "get"
+    # Builds the extra URL kwargs from the acme personas (e.g. the pk of an object).
+    kwargs: Callable[..., dict] = field(default=lambda acme: {})
+    # Builds the same kwargs for an object of the other workspace (for the id-swap check).
+    foreign: Callable[..., dict] | None = None
+
+
+def _invitation(workspace) -> Invitation:
+    return InvitationFactory(workspace=workspace)
+
+
+ROUTES = [
+    Route("dashboard", Role.GUEST),
+    Route("workspace_settings", Role.ADMIN),
+    Route("workspace_settings", Role.ADMIN, "post"),
+    Route("department_list", Role.MEMBER),
+    Route("department_list", Role.ADMIN, "post"),
+    Route(
+        "department_edit",
+        Role.ADMIN,
+        kwargs=lambda acme: {"pk": acme.product.pk},
+        foreign=lambda globex: {"pk": globex.departments.first().pk},
+    ),
+    Route("people", Role.MEMBER),
+    Route("invite", Role.ADMIN, "post"),
+    Route(
+        "membership_edit",
+        Role.ADMIN,
+        kwargs=lambda acme: {"pk": Membership.objects.get(user=acme.mia).pk},
+        foreign=lambda globex: {"pk": globex.memberships.first().pk},
+    ),
+    Route(
+        "membership_remove",
+        Role.ADMIN,
+        "post",
+        kwargs=lambda acme: {"pk": Membership.objects.get(user=acme.mia).pk},
+        foreign=lambda globex: {"pk": globex.memberships.first().pk},
+    ),
+    Route(
+        "invitation_revoke",
+        Role.ADMIN,
+        "post",
+        kwargs=lambda acme: {"pk": _invitation(acme.workspace).pk},
+        foreign=lambda globex: {"pk": _invitation(globex).pk},
+    ),
+]
+
+ROLE_PERSONA = {
+    Role.GUEST: "gus",
+    Role.MEMBER: "mia",
+    Role.LEAD: "leo",
+    Role.EXECUTIVE: "claire",
+    Role.ADMIN: "ada",
+}
+
+
+def _ids(route: Route) -> str:
+    return f"{route.method.upper()} {route.name}"
+
+
+def _workspace_route_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, under_workspace: bool) -> None:
+        for pattern in patterns:
+            inside = under_workspace or "<slug:ws>" in str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, inside)
+            elif isinstance(pattern, URLPattern) and inside and pattern.name:
+                names.add(pattern.name)
+
+    walk(get_resolver().url_patterns, False)
+    return names
+
+
+def test_every_workspace_route_has_a_case():
+    missing = _workspace_route_names() - {route.name for route in ROUTES}
+    assert not missing, f"add tenancy cases for: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=_ids)
+def test_outsider_gets_404(route, acme, oscar, client):
+    client.force_login(oscar)
+    url = reverse(route.name, kwargs={"ws": acme.workspace.slug, **route.kwargs(acme)})
+    response = getattr(client, route.method)(url)
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.role != Role.GUEST], ids=_ids)
+def test_role_below_the_route_gets_403(route, acme, client):
+    below = list(Role)[route.role.rank - 1]
+    client.force_login(getattr(acme, ROLE_PERSONA[below]))
+    url = reverse(route.name, kwargs={"ws": acme.workspace.slug, **route.kwargs(acme)})
+    response = getattr(client, route.method)(url)
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.foreign], ids=_ids)
+def test_object_of_another_workspace_is_404_even_for_an_admin(route, acme, globex, client):
+    client.force_login(acme.ada)
+    url = reverse(route.name, kwargs={"ws": acme.workspace.slug, **route.foreign(globex)})
+    response = getattr(client, route.method)(url)
+    assert response.status_code == 404
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(acme, client):
+    response = client.get(reverse("dashboard", kwargs={"ws": "acme"}))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
