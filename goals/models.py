@@ -179,6 +179,8 @@ class Goal(models.Model):
     kpi = models.ForeignKey(
         KPI, on_delete=models.SET_NULL, null=True, blank=True, related_name="goals"
     )
+    # 0-100, kept by goals.services.goal_refresh_progress (see goals/progress.py).
+    progress = models.PositiveSmallIntegerField(default=0)
     weight = models.PositiveSmallIntegerField(
         default=1, help_text="Share of the parent's progress this goal carries."
     )
@@ -219,6 +221,9 @@ class Goal(models.Model):
             ),
             models.CheckConstraint(condition=models.Q(weight__gte=1), name="goal_weight_positive"),
             models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="goal_progress_at_most_100"
+            ),
+            models.CheckConstraint(
                 condition=~models.Q(parent=models.F("id")), name="goal_not_own_parent"
             ),
             models.CheckConstraint(
@@ -247,6 +252,11 @@ class Goal(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in self.CLOSED_STATUSES
+
+    @property
+    def is_shared(self) -> bool:
+        """Two or more owner departments (reads the prefetched owners when there are some)."""
+        return len(self.owner_departments.all()) >= 2
 
 
 class Cycle(models.Model):

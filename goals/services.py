@@ -11,7 +11,8 @@ from django.db import transaction
 
 from alignment.lib.audit import audit_record, diff
 from alignment.lib.tenancy import ensure_in_workspace, ensure_members
-from goals.models import KPI, Goal, Period
+from goals import progress
+from goals.models import KPI, Goal, Measurement, Period
 from teams.models import Department, User, Workspace
 
 GOAL_FIELDS = (
@@ -222,3 +223,43 @@ def kpi_create(
         summary=f"{actor or 'Someone'} created the KPI {kpi}",
     )
     return kpi
+
+
+def goal_latest_value(goal: Goal) -> Decimal | None:
+    """The KPI's latest measurement, else the latest check-in's value, else the hand-set one."""
+    if goal.kpi_id:
+        latest = Measurement.objects.filter(kpi_id=goal.kpi_id).order_by("-date", "-id").first()
+        if latest is not None:
+            return latest.value
+    checkin = goal.checkins.exclude(value=None).order_by("-created_at").first()
+    if checkin is not None:
+        return checkin.value
+    return goal.current_value
+
+
+def goal_refresh_progress(*, goal: Goal) -> None:
+    """Recompute a goal's value and progress, then its parents' roll-ups up to the top."""
+    seen: set[int] = set()
+    node: Goal | None = goal
+    while node is not None and node.pk not in seen:
+        seen.add(node.pk)
+        children = list(
+            node.children.exclude(status=Goal.Status.DROPPED).values_list("progress", "weight")
+        )
+        node.current_value = goal_latest_value(node)
+        if children:
+            node.progress = progress.rollup(children)
+        else:
+            node.progress = (
+                progress.value_progress(
+                    baseline=node.baseline,
+                    target=node.target,
+                    current=node.current_value,
+                    direction=node.direction,
+                )
+                or 0
+            )
+        Goal.objects.filter(pk=node.pk).update(
+            current_value=node.current_value, progress=node.progress
+        )
+        node = node.parent
