@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "alignment",
     "teams",
     "goals",
+    "checkins",
+    "workshops",
 ]
 
 MIDDLEWARE = [

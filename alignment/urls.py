@@ -9,6 +9,8 @@ from teams import views as team_views
 workspace_patterns = [
     path("", include("goals.urls")),
     path("", include("teams.urls")),
+    path("", include("checkins.urls")),
+    path("", include("workshops.urls")),
 ]
 
 account_patterns = [

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from alignment.lib.tenancy import ensure_in_workspace
-from goals.models import KPI, CheckIn, Cycle, Goal, Measurement, Period
+from goals.models import KPI, Goal, Measurement, Period
 
 
 class WorkspaceLinksForm(forms.ModelForm):
@@ -92,25 +92,3 @@ class MeasurementAdmin(admin.ModelAdmin):
     list_select_related = ("kpi",)
     raw_id_fields = ("kpi", "created_by")
     show_full_result_count = False
-
-
-class CheckInInline(admin.TabularInline):
-    model = CheckIn
-    extra = 0
-    fields = ("goal", "author", "value", "confidence")
-    raw_id_fields = ("goal", "author")
-
-
-@admin.register(Cycle)
-class CycleAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "workspace", "starts_on", "due_on")
-    list_filter = ("workspace",)
-    inlines = [CheckInInline]
-
-
-@admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):
-    list_display = ("goal", "cycle", "author", "value", "confidence", "created_at")
-    search_fields = ("goal__title", "blockers", "moved")
-    list_select_related = ("goal", "cycle", "author")
-    raw_id_fields = ("goal", "cycle", "author")

@@ -6,7 +6,8 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from goals.models import KPI, CheckIn, Cycle, Goal, Measurement, Period
+from checkins.models import CheckIn, Cycle
+from goals.models import KPI, Goal, Measurement, Period
 from teams.models import Department, Invitation, Membership, Role, User, Workspace
 
 PASSWORD = "correct horse battery staple"

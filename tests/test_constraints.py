@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from goals.models import Cycle, Period
+from checkins.models import Cycle
+from goals.models import Period
 from teams.models import Department, Membership
 from tests.factories import (
     CheckInFactory,

@@ -1,0 +1,2 @@
+# Mounted under /w/<ws>/.
+urlpatterns: list = []

@@ -1,0 +1,143 @@
+"""What the demo and the scale seeds share: quarters, cycles, fast inserts, clean deletes."""
+
+import io
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from datetime import time as clock
+from decimal import Decimal
+from itertools import islice
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
+
+from django.db import connection, models
+from django.utils import timezone
+
+from checkins.models import CheckIn, Cycle
+from goals.models import Goal, Measurement, Period
+from goals.services import period_create
+from teams.models import User, Workspace
+
+PASSWORD = "alignment-demo"  # noqa: S105 -- the published demo password
+TIMEZONE = "Europe/London"
+BATCH_SIZE = 5000
+CYCLE_LENGTH = timedelta(days=14)
+CYCLE_DUE_AFTER = timedelta(days=11)
+CENT = Decimal("0.01")
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+class Quarter(NamedTuple):
+    name: str
+    start: date
+    end: date
+
+
+def quarter_of(day: date) -> Quarter:
+    index = (day.month - 1) // 3
+    start = date(day.year, 3 * index + 1, 1)
+    next_start = date(day.year + 1, 1, 1) if index == 3 else date(day.year, 3 * index + 4, 1)
+    return Quarter(f"Q{index + 1} {day.year}", start, next_start - timedelta(days=1))
+
+
+def quarters_around(today: date, *, past: int, future: int) -> list[Quarter]:
+    """Today's calendar quarter with ``past`` quarters before and ``future`` after, oldest first."""
+    quarters = [quarter_of(today)]
+    for _ in range(past):
+        quarters.insert(0, quarter_of(quarters[0].start - timedelta(days=1)))
+    for _ in range(future):
+        quarters.append(quarter_of(quarters[-1].end + timedelta(days=1)))
+    return quarters
+
+
+def periods_create(workspace: Workspace, actor: User, quarters: Iterable[Quarter]) -> list[Period]:
+    return [
+        period_create(
+            workspace=workspace, actor=actor, name=q.name, start_date=q.start, end_date=q.end
+        )
+        for q in quarters
+    ]
+
+
+def cycles_create(workspace: Workspace, today: date, count: int) -> list[Cycle]:
+    """``count`` bi-weekly cycles, newest first; the newest starts on this week's Monday."""
+    monday = today - timedelta(days=today.weekday())
+    starts = [monday - CYCLE_LENGTH * k for k in range(count)]
+    return Cycle.objects.bulk_create(
+        [Cycle(workspace=workspace, starts_on=s, due_on=s + CYCLE_DUE_AFTER) for s in starts],
+        batch_size=BATCH_SIZE,
+    )
+
+
+def checkins_backdate(cycles: Iterable[Cycle], tz: ZoneInfo) -> None:
+    """Date each cycle's check-ins a week into the cycle: inserts stamp them with now."""
+    now = timezone.now()
+    for cycle in cycles:
+        written = datetime.combine(cycle.starts_on + timedelta(days=7), clock(10), tzinfo=tz)
+        CheckIn.objects.filter(cycle=cycle).update(created_at=min(written, now))
+
+
+def insert_rows(
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """Insert plain rows (values for ``columns``, attribute names) a batch at a time, so a
+    generator never has more than a batch in memory; returns the number of rows.
+
+    On PostgreSQL through COPY, because building a million model instances costs more than
+    inserting them; elsewhere through ``bulk_create``, which stamps ``auto_now_add`` fields
+    with the current time whatever the row says.
+    """
+    iterator = iter(rows)
+    count = 0
+    while batch := list(islice(iterator, BATCH_SIZE)):
+        if connection.vendor == "postgresql":
+            _copy(model, columns, batch)
+        else:
+            model._default_manager.bulk_create(
+                [model(**dict(zip(columns, row, strict=True))) for row in batch],
+                batch_size=BATCH_SIZE,
+            )
+        count += len(batch)
+    return count
+
+
+def _copy(model: type[models.Model], columns: Sequence[str], rows: list[Sequence[Any]]) -> None:
+    quote = connection.ops.quote_name
+    sql = f"COPY {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) FROM STDIN"
+    text = "".join("\t".join(map(_copy_text, row)) + "\n" for row in rows)
+    with connection.cursor() as cursor:
+        cursor.copy_expert(sql, io.StringIO(text))
+
+
+def _copy_text(value: object) -> str:
+    """``value`` in COPY's text format; only strings can hold its special characters."""
+    if value is None:
+        return r"\N"
+    if isinstance(value, str):
+        return value.translate(COPY_ESCAPES)
+    return str(value)
+
+
+def workspace_delete(slug: str) -> int:
+    """Delete a workspace and all in it; returns the rows deleted.
+
+    The history goes first in single statements, and the goals before the workspace because
+    they protect their periods from deletion.
+    """
+    workspace = Workspace.objects.filter(slug=slug).first()
+    if workspace is None:
+        return 0
+    return sum(
+        deleted
+        for deleted, _ in (
+            CheckIn.objects.filter(cycle__workspace=workspace).delete(),
+            Measurement.objects.filter(kpi__workspace=workspace).delete(),
+            Goal.objects.filter(workspace=workspace).delete(),
+            workspace.delete(),
+        )
+    )
+
+
+def users_delete(domain: str, **lookup: Any) -> int:
+    """Delete the seeded people: only accounts at the seed's email domain, never anyone else."""
+    deleted, _ = User.objects.filter(email__iendswith=f"@{domain}", **lookup).delete()
+    return deleted

@@ -1,0 +1,330 @@
+"""``manage.py seed_demo``: the demo workspace, and the scale workspace for benchmarks."""
+
+import re
+from datetime import timedelta
+from io import StringIO
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from checkins.models import CheckIn, Cycle
+from goals.models import KPI, Goal, Measurement, Period
+from teams.models import Department, Membership, Role, User, Workspace
+from tests.factories import UserFactory
+
+DEMO_ROLES = {
+    "admin": Role.ADMIN,
+    "cmo": Role.EXECUTIVE,
+    "coo": Role.EXECUTIVE,
+    "product.lead": Role.LEAD,
+    "sales.lead": Role.LEAD,
+    "marketing.lead": Role.LEAD,
+    "member": Role.MEMBER,
+    "partner": Role.GUEST,
+}
+SMALL_SCALE = {
+    "departments": 5,
+    "goals": 50,
+    "kpis": 10,
+    "measurements": 500,
+    "checkins": 100,
+    "members": 10,
+}
+
+
+def seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def scale_args(**sizes: int) -> list[str]:
+    return ["--scale", *(f"--{name}={value}" for name, value in sizes.items())]
+
+
+def london_today():
+    return timezone.localdate(timezone=ZoneInfo("Europe/London"))
+
+
+def row_counts(slug: str) -> dict[str, int]:
+    """Rows of every table the seed writes, for the workspace ``slug``."""
+    return {
+        "workspaces": Workspace.objects.filter(slug=slug).count(),
+        "departments": Department.objects.filter(workspace__slug=slug).count(),
+        "memberships": Membership.objects.filter(workspace__slug=slug).count(),
+        "users": User.objects.filter(memberships__workspace__slug=slug).count(),
+        "periods": Period.objects.filter(workspace__slug=slug).count(),
+        "kpis": KPI.objects.filter(workspace__slug=slug).count(),
+        "measurements": Measurement.objects.filter(kpi__workspace__slug=slug).count(),
+        "goals": Goal.objects.filter(workspace__slug=slug).count(),
+        "goal owners": Goal.owner_departments.through.objects.filter(
+            goal__workspace__slug=slug
+        ).count(),
+        "cycles": Cycle.objects.filter(workspace__slug=slug).count(),
+        "checkins": CheckIn.objects.filter(goal__workspace__slug=slug).count(),
+    }
+
+
+def test_demo_creates_acme_with_the_four_departments_and_their_leads(db):
+    seed()
+
+    workspace = Workspace.objects.get(slug="acme")
+    assert workspace.name == "Acme Analytics"
+    assert workspace.timezone == "Europe/London"
+    assert "Marketing, Product, Sales and Operations" in workspace.mission
+    people = {d.name: (d.lead.username, d.executive.username) for d in workspace.departments.all()}
+    assert people == {
+        "Marketing": ("marketing.lead", "cmo"),
+        "Product": ("product.lead", "coo"),
+        "Sales": ("sales.lead", "cmo"),
+        "Operations": ("coo", "coo"),
+    }
+
+
+def test_demo_people_have_their_roles_departments_and_the_demo_password(db):
+    seed()
+
+    memberships = Membership.objects.filter(workspace__slug="acme").select_related("user")
+    assert {m.user.username: m.role for m in memberships} == DEMO_ROLES
+    departments = {m.user.username: {d.name for d in m.departments.all()} for m in memberships}
+    assert departments["cmo"] == {"Marketing"}
+    assert departments["product.lead"] == {"Product"}
+    assert departments["member"] == {"Product"}
+    assert departments["partner"] == set()
+    users = User.objects.filter(username__in=DEMO_ROLES)
+    assert all(u.check_password("alignment-demo") for u in users)
+    assert all(u.email == f"{u.username}@acme.example" for u in users)
+    assert {u.username for u in users if u.is_staff and u.is_superuser} == {"admin"}
+
+
+def test_demo_has_the_previous_current_and_next_quarter(db):
+    seed()
+
+    today = london_today()
+    periods = list(Period.objects.filter(workspace__slug="acme").order_by("start_date"))
+    assert len(periods) == 3
+    previous, current, following = periods
+    assert current.start_date <= today <= current.end_date
+    assert current.name == f"Q{(today.month - 1) // 3 + 1} {today.year}"
+    assert previous.end_date == current.start_date - timedelta(days=1)
+    assert following.start_date == current.end_date + timedelta(days=1)
+
+
+def test_demo_shared_goals_have_several_owners_and_department_steps(db):
+    seed()
+
+    shared = list(
+        Goal.objects.filter(workspace__slug="acme", parent=None)
+        .prefetch_related("owner_departments", "contributing_departments", "children")
+        .order_by("priority")
+    )
+    assert [g.priority for g in shared] == [1, 2, 3, 4]
+    for goal in shared:
+        assert goal.is_shared
+        assert 2 <= goal.children.count() <= 3
+        departments = {*goal.owner_departments.all(), *goal.contributing_departments.all()}
+        for step in goal.children.all():
+            (owner,) = step.owner_departments.all()
+            assert owner in departments
+            assert step.period_id == goal.period_id
+            assert step.due_date <= goal.due_date
+    awareness = shared[0]
+    assert awareness.title.startswith("Increase product awareness by 30% this quarter")
+    assert {d.name for d in awareness.owner_departments.all()} == {"Marketing", "Product"}
+    assert {d.name for d in awareness.contributing_departments.all()} == {"Sales"}
+    assert (awareness.metric, awareness.unit) == ("Aided brand awareness", "%")
+    assert (awareness.baseline, awareness.target) == (20, 26)
+    assert awareness.accountable.username == "cmo"
+    assert awareness.status == Goal.Status.ON_TRACK
+    assert awareness.start_date == awareness.period.start_date
+    assert awareness.due_date == awareness.period.end_date
+    assert [g.status for g in shared] == ["on_track", "at_risk", "on_track", "off_track"]
+    assert all(0 < g.progress < 100 for g in shared)
+
+
+def test_demo_kpis_have_a_year_of_weekly_manual_measurements(db):
+    seed()
+
+    kpis = {k.name: k for k in KPI.objects.filter(workspace__slug="acme")}
+    assert set(kpis) == {
+        "Customer acquisition cost",
+        "Customer lifetime value",
+        "Lead generation",
+        "Time to market",
+    }
+    cac = kpis["Customer acquisition cost"]
+    assert (cac.unit, cac.direction, cac.green_threshold, cac.red_threshold) == (
+        "EUR",
+        "decrease",
+        180,
+        250,
+    )
+    assert {d.name for d in cac.owner_departments.all()} == {"Marketing", "Sales"}
+    for kpi in kpis.values():
+        dates = list(kpi.measurements.order_by("date").values_list("date", flat=True))
+        assert len(dates) == 52
+        assert {later - earlier for earlier, later in pairwise(dates)} == {timedelta(weeks=1)}
+        assert dates[-1] == london_today()
+        assert set(kpi.measurements.values_list("source", flat=True)) == {"manual"}
+    for goal in Goal.objects.filter(workspace__slug="acme", kpi__isnull=False):
+        assert goal.current_value == goal.kpi.measurements.order_by("-date").first().value
+
+
+def test_demo_open_goals_have_a_checkin_by_their_lead_for_every_past_cycle(db):
+    seed()
+
+    today = london_today()
+    cycles = list(Cycle.objects.filter(workspace__slug="acme").order_by("starts_on"))
+    assert len(cycles) == 7
+    assert all(c.due_on == c.starts_on + timedelta(days=11) for c in cycles)
+    assert all(b.starts_on - a.starts_on == timedelta(days=14) for a, b in pairwise(cycles))
+    past = [c for c in cycles if c.due_on < today]
+    assert len(past) == 6
+    assert not CheckIn.objects.filter(cycle__in=[c for c in cycles if c not in past]).exists()
+    goals = Goal.objects.filter(workspace__slug="acme").prefetch_related("owner_departments")
+    assert len(goals) == 13
+    for goal in goals:
+        checkins = list(goal.checkins.select_related("cycle"))
+        assert sorted(c.cycle.starts_on for c in checkins) == [c.starts_on for c in past]
+        leads = {d.lead_id for d in goal.owner_departments.all()}
+        for checkin in checkins:
+            assert checkin.author_id in leads
+            assert 1 <= checkin.confidence <= 10
+            assert checkin.moved
+            assert checkin.next_steps
+            written = checkin.created_at.astimezone(ZoneInfo("Europe/London")).date()
+            assert checkin.cycle.starts_on <= written <= checkin.cycle.due_on
+        latest = max(checkins, key=lambda c: c.cycle.starts_on)
+        assert latest.value == goal.current_value
+
+
+def test_demo_seeded_again_changes_nothing(db):
+    seed()
+    workspace_id = Workspace.objects.get(slug="acme").pk
+    before = row_counts("acme")
+
+    output = seed()
+
+    assert row_counts("acme") == before
+    assert Workspace.objects.get(slug="acme").pk == workspace_id
+    assert 'The workspace "acme" exists already; nothing changed' in output
+    assert "Sign in as cmo / alignment-demo (executive)." in output
+
+
+def test_demo_reset_seeds_it_afresh_and_leaves_other_workspaces_alone(db, globex):
+    seed()
+    old_workspace = Workspace.objects.get(slug="acme").pk
+    old_users = set(User.objects.filter(username__in=DEMO_ROLES).values_list("pk", flat=True))
+    before = row_counts("acme")
+    values = list(Measurement.objects.filter(kpi__workspace__slug="acme").values_list("value"))
+    globex_before = row_counts("globex")
+
+    seed("--reset")
+
+    assert Workspace.objects.get(slug="acme").pk != old_workspace
+    assert not User.objects.filter(pk__in=old_users).exists()
+    assert User.objects.filter(username__in=DEMO_ROLES).count() == len(DEMO_ROLES)
+    assert row_counts("acme") == before
+    assert values == list(
+        Measurement.objects.filter(kpi__workspace__slug="acme").values_list("value")
+    )
+    assert row_counts("globex") == globex_before
+
+
+def test_demo_prints_where_it_is_and_how_to_sign_in(db, settings):
+    settings.SITE_URL = "https://align.example.org"
+
+    output = seed()
+
+    assert output.splitlines() == [
+        'Demo workspace "Acme Analytics" is ready at https://align.example.org/w/acme/',
+        "Sign in as cmo / alignment-demo (executive). Others: admin, coo, product.lead, "
+        "sales.lead, marketing.lead, member, partner (same password).",
+    ]
+
+
+def test_demo_refuses_usernames_of_people_outside_the_demo(db):
+    stranger = UserFactory(username="admin", email="admin@elsewhere.example")
+
+    with pytest.raises(CommandError, match="outside the demo"):
+        seed()
+
+    assert User.objects.get(pk=stranger.pk).email == "admin@elsewhere.example"
+    assert not Workspace.objects.filter(slug="acme").exists()
+    assert not User.objects.filter(email__endswith="@acme.example").exists()
+
+
+def test_scale_creates_exactly_the_rows_asked_for(db):
+    output = seed(*scale_args(**SMALL_SCALE))
+
+    counts = row_counts("scale")
+    assert counts["departments"] == 5
+    assert counts["goals"] == 50
+    assert counts["kpis"] == 10
+    assert counts["measurements"] == 500
+    assert counts["checkins"] == 100
+    assert counts["memberships"] == counts["users"] == 10
+    goals = Goal.objects.filter(workspace__slug="scale").prefetch_related("owner_departments")
+    assert sum(g.is_shared for g in goals) == 10
+    steps = [g for g in goals if g.parent_id]
+    assert len(steps) == 25
+    assert all(g.parent.is_shared and g.parent.pk < g.pk for g in steps)
+    assert len({g.status for g in goals}) >= 4
+    for table, rows in [("measurements", 500), ("check-ins", 100), ("goals", 50)]:
+        assert re.search(rf"^  {table} +{rows} rows +\d+\.\d\d s$", output, re.MULTILINE)
+    assert 'Scale workspace "Scale Test Co" is ready at' in output
+
+
+def test_scale_seeded_again_changes_nothing_and_reset_recreates_it(db):
+    seed(*scale_args(**SMALL_SCALE))
+    before = row_counts("scale")
+
+    assert "nothing changed" in seed(*scale_args(**SMALL_SCALE))
+    assert row_counts("scale") == before
+
+    seed("--reset", *scale_args(**SMALL_SCALE))
+    assert row_counts("scale") == before
+
+
+def queries_to_seed_scale(**sizes: int) -> list[str]:
+    """The SQL that seeds the scale workspace into an empty database, rolled back afterwards.
+
+    On PostgreSQL the history goes in through COPY, which Django does not log; on SQLite every
+    insert is here.
+    """
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as queries:
+            seed(*scale_args(**sizes))
+        transaction.set_rollback(True)
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def test_scale_queries_do_not_grow_with_the_rows(db):
+    # Both sizes fit one insert batch of every table on SQLite too (999 parameters a query).
+    small = {"departments": 5, "goals": 10, "kpis": 4, "measurements": 40, "checkins": 20}
+    double = {name: 2 * value for name, value in small.items()}
+
+    queries_small = queries_to_seed_scale(**small, members=6)
+    queries_double = queries_to_seed_scale(**double, members=12)
+
+    assert len(queries_double) == len(queries_small), "\n".join(queries_double)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--goals=10"], "The sizes apply to --scale only."),
+        (["--scale", "--departments=3"], "--departments must be at least 4."),
+        (["--scale", "--members=2"], "--members must be at least 3."),
+    ],
+)
+def test_sizes_without_scale_or_below_their_minimum_are_refused(db, args, message):
+    with pytest.raises(CommandError, match=re.escape(message)):
+        seed(*args)
+
+    assert not Workspace.objects.exists()
