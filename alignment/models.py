@@ -31,3 +31,32 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class Notification(models.Model):
+    """An in-app notification for one person (the bell in the navigation)."""
+
+    workspace = models.ForeignKey(
+        "teams.Workspace", on_delete=models.CASCADE, related_name="notifications"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=300)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # A person's unread notifications in a workspace, newest first.
+            models.Index(
+                fields=["recipient", "workspace", "read_at", "-created_at"],
+                name="notification_inbox",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

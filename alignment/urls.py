@@ -8,6 +8,7 @@ from teams import views as team_views
 
 workspace_patterns = [
     path("", include("goals.urls")),
+    path("", include("goals.kpi_urls")),
     path("", include("teams.urls")),
     path("", include("checkins.urls")),
     path("", include("workshops.urls")),

@@ -179,7 +179,7 @@ class Goal(models.Model):
     kpi = models.ForeignKey(
         KPI, on_delete=models.SET_NULL, null=True, blank=True, related_name="goals"
     )
-    # 0-100, kept by goals.services.goal_refresh_progress (see goals/progress.py).
+    # 0-100, kept by goals.services.goals.goal_refresh_progress (see goals/progress.py).
     progress = models.PositiveSmallIntegerField(default=0)
     weight = models.PositiveSmallIntegerField(
         default=1, help_text="Share of the parent's progress this goal carries."

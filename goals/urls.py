@@ -1,6 +1,6 @@
 from django.urls import path
 
-from goals import views
+from goals.views import goals as views
 
 # Mounted under /w/<ws>/.
 urlpatterns = [

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from teams.models import Role
 from tests.checkins import routes as checkin_routes
 from tests.goals import routes as goal_routes
+from tests.kpis import routes as kpi_routes
 from tests.routes import Route
 from tests.teams import routes as team_routes
 from tests.workshops import routes as workshop_routes
@@ -17,6 +18,7 @@ from tests.workshops import routes as workshop_routes
 ROUTES: list[Route] = [
     *team_routes.ROUTES,
     *goal_routes.ROUTES,
+    *kpi_routes.ROUTES,
     *checkin_routes.ROUTES,
     *workshop_routes.ROUTES,
 ]

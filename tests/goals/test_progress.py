@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from goals.progress import pace_status, rollup, value_progress
-from goals.services import goal_refresh_progress
+from goals.services.goals import goal_refresh_progress
 from tests.factories import GoalFactory, KPIFactory, MeasurementFactory
 
 

@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from alignment.models import AuditEvent
-from goals.services import StaleGoalError, goal_create, goal_update, kpi_create
+from goals.services.goals import StaleGoalError, goal_create, goal_update
+from goals.services.kpis import kpi_create
 from tests.factories import GoalFactory, KPIFactory, PeriodFactory
 
 pytestmark = pytest.mark.django_db

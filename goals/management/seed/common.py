@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from checkins.models import CheckIn, Cycle
 from goals.models import Goal, Measurement, Period
-from goals.services import period_create
+from goals.services.goals import period_create
 from teams.models import User, Workspace
 
 PASSWORD = "alignment-demo"  # noqa: S105 -- the published demo password

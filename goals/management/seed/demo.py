@@ -28,7 +28,8 @@ from goals.management.seed.common import (
     workspace_delete,
 )
 from goals.models import KPI, Direction, Goal, Measurement, Period
-from goals.services import goal_create, goal_refresh_progress, kpi_create
+from goals.services.goals import goal_create, goal_refresh_progress
+from goals.services.kpis import kpi_create
 from teams.models import Department, Membership, Role, User, Workspace
 from teams.services import department_update, membership_update, workspace_create
 

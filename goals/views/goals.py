@@ -2,7 +2,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from alignment.lib.tenancy import WorkspaceRequest, workspace_view
-from goals import selectors
+from goals.selectors import goals as selectors
 from teams.models import Role
 
 

@@ -1,0 +1,11 @@
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from alignment.lib.tenancy import WorkspaceRequest, workspace_view
+from teams.models import Role
+
+
+@workspace_view(Role.MEMBER)
+def kpi_panel(request: WorkspaceRequest) -> HttpResponse:
+    """The dashboard's KPI panel, loaded by HTMX after the page."""
+    return render(request, "kpis/panel.html", {"kpis": []})
