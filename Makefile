@@ -21,10 +21,12 @@ $(STAMP): requirements.lock
 install: $(STAMP)
 
 ## Migrate, load the demo workspace, then serve web + Celery worker + beat together.
+run: export DEBUG ?= true
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: install
-	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
-	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
-	DEBUG=$${DEBUG:-true} $(PY) manage.py serve --addr $(HOST):$(PORT)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py serve --addr $(HOST):$(PORT)
 
 ## The whole test suite (browser tests need /usr/bin/chromium).
 test: install
