@@ -1,0 +1,106 @@
+"""Reads for KPIs and their measurements, with their joins already made."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
+
+from goals.models import KPI, Goal, Measurement
+from teams.models import Department, Workspace
+
+
+def kpi_list(
+    *, workspace: Workspace, search: str = "", department: Department | None = None
+) -> QuerySet[KPI]:
+    """The workspace's KPIs by name, with their owner departments."""
+    kpis = KPI.objects.filter(workspace=workspace)
+    if search:
+        kpis = kpis.filter(
+            Q(name__icontains=search) | Q(description__icontains=search) | Q(unit__iexact=search)
+        )
+    if department is not None:
+        kpis = kpis.filter(owner_departments=department)
+    return kpis.prefetch_related(
+        Prefetch("owner_departments", queryset=Department.objects.order_by("name"))
+    ).order_by("name", "id")
+
+
+def kpi_shared_first(*, workspace: Workspace) -> QuerySet[KPI]:
+    """The workspace's KPIs, shared ones (two or more owners) first, then by name; each with
+    ``owner_count``."""
+    return (
+        KPI.objects.filter(workspace=workspace)
+        .annotate(owner_count=Count("owner_departments"))
+        .annotate(
+            shared_rank=Case(
+                When(owner_count__gte=2, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("shared_rank", "name", "id")
+    )
+
+
+def recent_measurements(kpi_ids: Iterable[int], *, limit: int) -> dict[int, list[Measurement]]:
+    """The latest ``limit`` measurements of each KPI, newest first, in one query."""
+    ids = list(kpi_ids)
+    if not ids:
+        return {}
+    rows = (
+        Measurement.objects.filter(kpi_id__in=ids)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("kpi_id"),
+                order_by=[F("date").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=limit)
+        .order_by("kpi_id", "-date", "-id")
+    )
+    recent: dict[int, list[Measurement]] = defaultdict(list)
+    for measurement in rows:
+        recent[measurement.kpi_id].append(measurement)
+    return recent
+
+
+def kpi_series(*, kpi: KPI, limit: int) -> list[Measurement]:
+    """The latest ``limit`` measurements of a KPI, oldest first (the trend chart's points)."""
+    latest = kpi.measurements.only("id", "kpi_id", "date", "value", "source").order_by(
+        "-date", "-id"
+    )[:limit]
+    return list(reversed(latest))
+
+
+def kpi_measurements(*, kpi: KPI) -> QuerySet[Measurement]:
+    """A KPI's measurements, newest first, with who entered them."""
+    return kpi.measurements.select_related("created_by").order_by("-date", "-id")
+
+
+def kpi_goals(*, kpi: KPI) -> QuerySet[Goal]:
+    """The goals a KPI drives, open ones first."""
+    return (
+        Goal.objects.filter(kpi=kpi)
+        .select_related("period")
+        .annotate(
+            closed=Case(
+                When(status__in=Goal.CLOSED_STATUSES, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("closed", "due_date", "id")
+    )
