@@ -60,3 +60,32 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ApiToken(models.Model):
+    """A named API token of one person (``Authorization: Token <key>``).
+
+    Only the SHA-256 of the key is stored, with its first characters to recognise it by; the key
+    itself is shown once, when it is made (alignment.api.services.api_token_create).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=80)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Kept to the minute: a request touches it only when the stored time is older.
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The token page: a person's active tokens, newest first.
+            models.Index(fields=["user", "revoked_at", "-created_at"], name="apitoken_user_active"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

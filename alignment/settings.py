@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "goals",
     "checkins",
     "workshops",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -141,11 +142,26 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes the database connection around every task unless this is set:
+# reuse it for this many tasks (alignment/celery.py drops a broken or too old one first).
+CELERY_DB_REUSE_MAX = 100
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Each entry expires before its next run, so a backlog never piles up duplicates.
+    "plan-reminders": {
+        "task": "checkins.tasks.plan_reminders",
+        "schedule": 15 * 60,
+        "options": {"expires": 14 * 60},
+    },
+    "sweep-reminders": {
+        "task": "checkins.tasks.sweep_reminders",
+        "schedule": 5 * 60,
+        "options": {"expires": 4 * 60},
+    },
+}
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "teams.User"
@@ -226,6 +242,53 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
+
+# --- REST API and webhooks (alignment/api, integrations) -------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "alignment.api.authentication.ApiTokenAuthentication",
+        # Browsers reuse the signed-in session; DRF enforces the CSRF token on unsafe methods.
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "alignment.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "alignment.api.throttling.AnonThrottle",
+        "alignment.api.throttling.TokenThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_THROTTLE_ANON", "60/min"),
+        "user": env_str("API_THROTTLE_USER", "1200/min"),
+        "auth_token": env_str("API_THROTTLE_AUTH_TOKEN", "10/min"),
+    },
+    # Throttles count per client address: behind the TLS proxy it is the last forwarded one.
+    "NUM_PROXIES": 1 if env_bool("BEHIND_TLS_PROXY", default=False) else 0,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "alignment.api.exceptions.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Alignment API",
+    "DESCRIPTION": (
+        "Shared goals, KPIs and check-ins across departments. Authenticate with "
+        "`Authorization: Token <token>` (POST /api/v1/auth/token/ or the Tokens page)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "alignment.api.schema.add_error_responses",
+    ],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# Development and tests only: lets webhooks reach http:// and private or loopback addresses.
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
 
 LOGGING = {
     "version": 1,

@@ -2,16 +2,20 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from alignment.views import healthz
+from alignment.api import pages as token_pages
+from alignment.env import env_bool
+from alignment.views import floor, healthz
 from teams import forms as team_forms
 from teams import views as team_views
 
 workspace_patterns = [
+    # First: every open workshop board polls once a second (fewest patterns to try).
+    path("", include("workshops.urls")),
     path("", include("goals.urls")),
     path("", include("goals.kpi_urls")),
     path("", include("teams.urls")),
     path("", include("checkins.urls")),
-    path("", include("workshops.urls")),
+    path("", include("integrations.urls")),
 ]
 
 account_patterns = [
@@ -54,8 +58,15 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include(account_patterns)),
+    path("account/tokens/", token_pages.token_list, name="api_tokens"),
+    path("account/tokens/<int:pk>/revoke/", token_pages.token_revoke, name="api_token_revoke"),
+    path("api/", include("alignment.api.urls")),
     path("workspaces/", team_views.workspace_list, name="workspace_list"),
     path("workspaces/new/", team_views.workspace_create, name="workspace_create"),
     path("invitations/<str:token>/", team_views.invitation_accept, name="invitation_accept"),
     path("w/<slug:ws>/", include(workspace_patterns)),
 ]
+
+if env_bool("BENCHMARK_FLOOR"):
+    # The benchmarks' floor (benchmarks/README.md): served only when a benchmark asks for it.
+    urlpatterns.append(path("_floor/", floor, name="floor"))

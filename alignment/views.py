@@ -1,5 +1,6 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django.template import engines
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -11,3 +12,18 @@ def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+FLOOR_TEMPLATE = engines["django"].from_string(
+    "<!doctype html><title>floor</title><main>{{ filler }}</main>"
+)
+
+
+@never_cache
+@require_GET
+def floor(request: HttpRequest) -> HttpResponse:
+    """The benchmarks' floor: a bare view rendering a template of ``?bytes=`` size with no
+    query, to which every measured page is compared (mounted only with BENCHMARK_FLOOR=true)."""
+    asked = request.GET.get("bytes", "")
+    size = min(int(asked), 1_000_000) if asked.isdigit() else 0
+    return HttpResponse(FLOOR_TEMPLATE.render({"filler": "x" * size}))

@@ -4,5 +4,18 @@ from checkins import views
 
 # Mounted under /w/<ws>/.
 urlpatterns = [
+    path("checkins/", views.my_checkins, name="my_checkins"),
     path("checkins/panel/", views.checkin_panel, name="checkin_panel"),
+    path("checkins/goals/<int:goal>/", views.checkin_form, name="checkin_form"),
+    path("checkins/link/<str:token>/", views.checkin_link, name="checkin_link"),
+    path("asks/", views.ask_inbox, name="ask_inbox"),
+    path("asks/<int:pk>/respond/", views.ask_respond_view, name="ask_respond"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
+    path(
+        "notifications/read/",
+        views.notifications_mark_read_view,
+        name="notifications_mark_read",
+    ),
+    path("reminders/settings/", views.reminder_settings, name="reminder_settings"),
 ]

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 
 from teams.models import Department, Workspace
 
@@ -249,6 +250,9 @@ class Goal(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("goal_detail", kwargs={"ws": self.workspace.slug, "pk": self.pk})
+
     @property
     def is_closed(self) -> bool:
         return self.status in self.CLOSED_STATUSES
@@ -257,3 +261,70 @@ class Goal(models.Model):
     def is_shared(self) -> bool:
         """Two or more owner departments (reads the prefetched owners when there are some)."""
         return len(self.owner_departments.all()) >= 2
+
+
+class Retrospective(models.Model):
+    """What the owners learned when a goal ended (achieved or missed); lessons stay searchable.
+
+    One per goal: closing a reopened goal again replaces the lesson (the audit trail keeps the
+    earlier one).
+    """
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="retrospectives"
+    )
+    goal = models.OneToOneField(Goal, on_delete=models.CASCADE, related_name="retrospective")
+    outcome = models.CharField(
+        max_length=10,
+        choices=[(Goal.Status.ACHIEVED, "Achieved"), (Goal.Status.MISSED, "Missed")],
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    what_worked = models.TextField()
+    what_to_change = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The lessons list: a workspace's retrospectives, newest first.
+            models.Index(fields=["workspace", "-created_at"], name="retro_workspace_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outcome__in=["achieved", "missed"]),
+                name="retrospective_outcome_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(what_worked="") & ~models.Q(what_to_change=""),
+                name="retrospective_not_empty",
+                violation_error_message="Say what worked and what to change.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Retrospective of {self.goal}"
+
+
+class Win(models.Model):
+    """An achieved shared goal, celebrated in the workspace feed (once per goal)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="wins")
+    goal = models.OneToOneField(Goal, on_delete=models.CASCADE, related_name="win")
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The dashboard's recent wins.
+            models.Index(fields=["workspace", "-created_at"], name="win_workspace_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

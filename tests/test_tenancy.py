@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from teams.models import Role
 from tests.checkins import routes as checkin_routes
 from tests.goals import routes as goal_routes
+from tests.integrations import routes as integration_routes
 from tests.kpis import routes as kpi_routes
 from tests.routes import Route
 from tests.teams import routes as team_routes
@@ -21,6 +22,7 @@ ROUTES: list[Route] = [
     *kpi_routes.ROUTES,
     *checkin_routes.ROUTES,
     *workshop_routes.ROUTES,
+    *integration_routes.ROUTES,
 ]
 
 ROLE_PERSONA = {

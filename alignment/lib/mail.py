@@ -5,12 +5,18 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 
-def send_templated_mail(*, template: str, to: list[str], context: dict[str, Any]) -> None:
+def send_templated_mail(
+    *, template: str, to: list[str], context: dict[str, Any], headers: dict[str, str] | None = None
+) -> None:
     """Send ``<template>.txt`` and ``<template>.html``; the subject is the text's first line."""
     text = render_to_string(f"{template}.txt", context)
     subject, _, body = text.partition("\n")
     message = EmailMultiAlternatives(
-        subject=subject.strip(), body=body.lstrip(), from_email=settings.DEFAULT_FROM_EMAIL, to=to
+        subject=subject.strip(),
+        body=body.lstrip(),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+        headers=headers,
     )
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     message.send()

@@ -1,8 +1,50 @@
 """Tenancy cases for the goals app's workspace routes (see tests/test_tenancy.py)."""
 
 from teams.models import Role
+from tests.factories import GoalFactory
 from tests.routes import Route
+
+
+def _product_goal(acme) -> dict:
+    """A goal the product lead may edit."""
+    return {"pk": GoalFactory(workspace=acme.workspace, owner_departments=[acme.product]).pk}
+
+
+def _foreign_goal(globex) -> dict:
+    return {"pk": GoalFactory(workspace=globex, owner_departments=[globex.departments.first()]).pk}
+
 
 ROUTES: list[Route] = [
     Route("dashboard", Role.GUEST),
+    Route("goal_list", Role.MEMBER),
+    Route("goal_create", Role.LEAD),
+    Route("goal_create", Role.LEAD, "post", data={"title": "Increase sign-ups by 20%"}),
+    Route("goal_smart_check", Role.LEAD, "post", data={"title": "Increase sign-ups by 20%"}),
+    Route("goal_carry_over", Role.LEAD),
+    Route("goal_carry_over", Role.LEAD, "post", data={"goals": ["1"], "period": "1"}),
+    Route("goal_detail", Role.MEMBER, kwargs=_product_goal, foreign=_foreign_goal),
+    Route("goal_edit", Role.LEAD, kwargs=_product_goal, foreign=_foreign_goal),
+    Route(
+        "goal_edit",
+        Role.LEAD,
+        "post",
+        kwargs=_product_goal,
+        foreign=_foreign_goal,
+        data={"title": "Changed", "version": "1"},
+    ),
+    Route("goal_close", Role.LEAD, kwargs=_product_goal, foreign=_foreign_goal),
+    Route(
+        "goal_close",
+        Role.LEAD,
+        "post",
+        kwargs=_product_goal,
+        foreign=_foreign_goal,
+        data={"status": "achieved", "what_worked": "Syncs.", "what_to_change": "Start sooner."},
+    ),
+    Route("goal_weights", Role.LEAD, "post", kwargs=_product_goal, foreign=_foreign_goal),
+    Route("alignment_tree", Role.MEMBER),
+    Route("priorities", Role.MEMBER),
+    Route("priorities", Role.EXECUTIVE, "post", data={"period": "1", "order": ["1"]}),
+    Route("priority_move", Role.EXECUTIVE, "post", data={"goal": "1", "direction": "up"}),
+    Route("retrospectives", Role.MEMBER),
 ]

@@ -110,3 +110,35 @@ def test_kpi_owners_must_be_of_the_workspace(acme, globex):
             name="Customer acquisition cost",
             owner_departments=[globex.departments.first()],
         )
+
+
+def test_changing_a_steps_parent_rolls_up_both_parents(acme):
+    from decimal import Decimal
+
+    old = GoalFactory(workspace=acme.workspace, owner_departments=[acme.marketing])
+    new = GoalFactory(workspace=acme.workspace, owner_departments=[acme.marketing])
+    step = goal_create(
+        workspace=acme.workspace,
+        actor=acme.claire,
+        title="Ship the pricing page",
+        owner_departments=[acme.marketing],
+        parent=old,
+        baseline=Decimal(0),
+        target=Decimal(10),
+        current_value=Decimal(10),
+    )
+    old.refresh_from_db()
+    assert (step.progress, old.progress) == (100, 100)
+    goal_update(goal=step, actor=acme.claire, parent=new)
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert (old.progress, new.progress) == (0, 100)
+
+
+def test_goal_update_writes_only_the_fields_it_was_given(acme):
+    goal = GoalFactory(workspace=acme.workspace, owner_departments=[acme.marketing], priority=4)
+    stale = type(goal).objects.get(pk=goal.pk)
+    type(goal).objects.filter(pk=goal.pk).update(priority=1)
+    goal_update(goal=stale, actor=acme.claire, title="Renamed")
+    goal.refresh_from_db()
+    assert (goal.title, goal.priority) == ("Renamed", 1)

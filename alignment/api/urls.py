@@ -1,0 +1,38 @@
+"""Mounted at /api/: v1 endpoints, the OpenAPI schema and its interactive docs."""
+
+from django.http import HttpRequest, JsonResponse
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from alignment.api import views
+
+WORKSPACE = "workspaces/<slug:slug>"
+
+router = SimpleRouter(use_regex_path=False)
+router.register("workspaces", views.WorkspaceViewSet, basename="api-workspace")
+router.register(f"{WORKSPACE}/departments", views.DepartmentViewSet, basename="api-department")
+router.register(f"{WORKSPACE}/members", views.MemberViewSet, basename="api-member")
+router.register(f"{WORKSPACE}/periods", views.PeriodViewSet, basename="api-period")
+
+v1 = [
+    path("auth/token/", views.AuthToken.as_view(), name="api-auth-token"),
+    path(f"{WORKSPACE}/smart-check/", views.SmartCheck.as_view(), name="api-smart-check"),
+    *router.urls,
+]
+
+
+@csrf_exempt
+def not_found(request: HttpRequest) -> JsonResponse:
+    """Any other path under /api/: a JSON 404, like every API error, not the HTML page."""
+    detail = "No such endpoint. API paths end with a slash, e.g. /api/v1/workspaces/."
+    return JsonResponse({"detail": detail}, status=404)
+
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"", not_found),
+]

@@ -1,0 +1,258 @@
+"""Reads for check-ins, asks, reminders and notifications, with their joins already made."""
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from alignment.lib.tenancy import get_scoped
+from alignment.models import Notification
+from checkins.cycles import CycleBounds, workspace_today
+from checkins.models import Ask, CheckIn, ReminderPreference
+from goals.models import Goal
+from teams.models import Department, Membership, Role, User, Workspace
+
+ACTIVE_GOAL_STATUSES = (Goal.Status.ON_TRACK, Goal.Status.AT_RISK, Goal.Status.OFF_TRACK)
+OwnerLink = Goal.owner_departments.through
+# How long a declined ask stays flagged on the dashboard.
+DECLINED_FLAGGED_FOR = timedelta(days=14)
+
+
+# --- Who may do what ----------------------------------------------------------------------
+
+
+def my_departments(membership: Membership) -> QuerySet[Department]:
+    """The departments a person answers for: those they lead or sponsor as executive, and,
+    with the lead role or above, those they belong to."""
+    mine = Q(lead=membership.user_id) | Q(executive=membership.user_id)
+    if membership.has_role(Role.LEAD):
+        mine |= Q(memberships=membership)
+    return Department.objects.filter(mine, workspace_id=membership.workspace_id).distinct()
+
+
+def answers_for(membership: Membership, departments: Iterable[int] | QuerySet) -> bool:
+    """Whether the person answers for any of ``departments`` (ids, or a queryset): an admin
+    answers for all of them."""
+    if membership.has_role(Role.ADMIN):
+        return True
+    return my_departments(membership).filter(pk__in=departments).exists()
+
+
+def checkin_goal_get(*, membership: Membership, pk: int) -> tuple[Goal, list[Department]]:
+    """A goal the person may log a check-in for, with the workspace's departments by name,
+    each with ``owner`` (it owns the goal) and ``mine`` (the person answers for it).
+
+    404 for a goal of another workspace, 403 when none of its owners is the person's.
+    """
+    goal = get_scoped(Goal.objects.select_related("kpi"), membership.workspace, pk=pk)
+    departments = list(
+        membership.workspace.departments.annotate(
+            owner=Exists(OwnerLink.objects.filter(goal=goal, department=OuterRef("pk"))),
+            mine=Exists(my_departments(membership).filter(pk=OuterRef("pk"))),
+        ).order_by("name")
+    )
+    if not membership.has_role(Role.ADMIN) and not any(d.owner and d.mine for d in departments):
+        raise PermissionDenied("Only the leads of the goal's owner departments log its check-ins.")
+    return goal, departments
+
+
+def ask_get(*, membership: Membership, pk: int) -> Ask:
+    """An ask the person may answer: 404 outside the workspace, 403 unless they answer for the
+    department it was sent to."""
+    ask = get_scoped(
+        Ask.objects.select_related("goal", "from_department", "to_department", "responded_by"),
+        membership.workspace,
+        pk=pk,
+    )
+    if not answers_for(membership, [ask.to_department_id]):
+        raise PermissionDenied(f"Only the leads of {ask.to_department} answer its asks.")
+    return ask
+
+
+def goal_owners(*, membership: Membership, goal: Goal) -> list[Department]:
+    """The goal's owner departments by name, each with ``mine``: whether the person answers
+    for it."""
+    mine = my_departments(membership).filter(pk=OuterRef("pk"))
+    return list(goal.owner_departments.annotate(mine=Exists(mine)).order_by("name"))
+
+
+# --- Cycles and check-ins -----------------------------------------------------------------
+
+
+def _count(queryset: QuerySet, group: str) -> Subquery:
+    return Coalesce(
+        Subquery(queryset.values(group).annotate(n=Count("pk")).values("n")[:1]),
+        Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def cycle_completion(*, workspace: Workspace, bounds: CycleBounds) -> QuerySet[Department]:
+    """Each department with ``owed`` (its active goals) and ``done`` (those checked in this
+    cycle), in one query."""
+    active = Goal.objects.filter(owner_departments=OuterRef("pk"), status__in=ACTIVE_GOAL_STATUSES)
+    done = CheckIn.objects.filter(
+        cycle__workspace=workspace,
+        cycle__starts_on=bounds.starts_on,
+        goal__owner_departments=OuterRef("pk"),
+        goal__status__in=ACTIVE_GOAL_STATUSES,
+    )
+    return workspace.departments.annotate(
+        owed=_count(active, "owner_departments"), done=_count(done, "goal__owner_departments")
+    ).order_by("name")
+
+
+def owed_goals(*, workspace: Workspace, bounds: CycleBounds) -> QuerySet[Goal]:
+    """Active goals of the workspace with ``checked_in`` for the cycle of ``bounds``."""
+    return Goal.objects.filter(workspace=workspace, status__in=ACTIVE_GOAL_STATUSES).annotate(
+        checked_in=Exists(
+            CheckIn.objects.filter(
+                goal=OuterRef("pk"), cycle__workspace=workspace, cycle__starts_on=bounds.starts_on
+            )
+        )
+    )
+
+
+def overdue_goals(*, workspace: Workspace, bounds: CycleBounds, limit: int) -> list[Goal]:
+    return list(
+        owed_goals(workspace=workspace, bounds=bounds)
+        .filter(checked_in=False)
+        .only("pk", "title", "status", "progress")
+        .order_by("priority", "due_date", "pk")[:limit]
+    )
+
+
+def _my_goals(*, membership: Membership, bounds: CycleBounds) -> QuerySet[Goal]:
+    return owed_goals(workspace=membership.workspace, bounds=bounds).filter(
+        pk__in=OwnerLink.objects.filter(
+            department__in=my_departments(membership).values("pk")
+        ).values("goal_id")
+    )
+
+
+def my_owed_goals(*, membership: Membership, bounds: CycleBounds) -> list[Goal]:
+    """The person's departments' active goals, those still owed first, each with
+    ``checked_in`` and ``last_checkin_at``."""
+    last = CheckIn.objects.filter(goal=OuterRef("pk")).order_by("-created_at")
+    return list(
+        _my_goals(membership=membership, bounds=bounds)
+        .annotate(last_checkin_at=Subquery(last.values("created_at")[:1]))
+        .order_by("checked_in", "priority", "due_date", "pk")
+    )
+
+
+def next_owed_goal(*, membership: Membership, bounds: CycleBounds) -> Goal | None:
+    """The person's next goal still owing this cycle's check-in."""
+    return (
+        _my_goals(membership=membership, bounds=bounds)
+        .filter(checked_in=False)
+        .only("pk", "title")
+        .order_by("priority", "due_date", "pk")
+        .first()
+    )
+
+
+def checkins_sent(*, user: User, workspace: Workspace) -> QuerySet[CheckIn]:
+    return (
+        CheckIn.objects.filter(author=user, goal__workspace=workspace)
+        .select_related("goal", "cycle")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def checkin_last(goal: Goal) -> CheckIn | None:
+    """The goal's latest check-in; it is the current cycle's when that one has been logged,
+    as check-ins only ever go into the current cycle."""
+    return goal.checkins.select_related("cycle", "author").order_by("-created_at").first()
+
+
+# --- Asks ---------------------------------------------------------------------------------
+
+
+def late_q(today: date) -> Q:
+    unresolved = Q(status__in=Ask.UNRESOLVED)
+    return unresolved & (Q(committed_on__lt=today) | Q(committed_on__isnull=True, due_on__lt=today))
+
+
+def _with_flags(asks: QuerySet[Ask], today: date) -> QuerySet[Ask]:
+    """Asks with ``late`` (1 when past their date and not delivered) and their joins."""
+    return asks.select_related("goal", "from_department", "to_department").annotate(
+        late=Case(When(late_q(today), then=Value(1)), default=Value(0), output_field=IntegerField())
+    )
+
+
+def asks_for_goal(goal: Goal, *, today: date | None = None) -> list[Ask]:
+    """A goal's asks, late ones first, each with ``late`` (1 or 0): for the goal page, which
+    flags late and declined ones. ``today`` defaults to the workspace's."""
+    today = today or workspace_today(goal.workspace)
+    return list(_with_flags(goal.asks.all(), today).order_by("-late", "status", "due_on", "pk"))
+
+
+def asks_needing_attention(*, workspace: Workspace, today: date, limit: int) -> list[Ask]:
+    """Late asks and asks declined in the last two weeks, late first."""
+    declined_since = today - DECLINED_FLAGGED_FOR
+    recent_decline = Q(status=Ask.Status.DECLINED, responded_at__date__gte=declined_since)
+    return list(
+        _with_flags(Ask.objects.filter(workspace=workspace), today)
+        .filter(late_q(today) | recent_decline)
+        .order_by("-late", "due_on", "pk")[:limit]
+    )
+
+
+def ask_box(*, membership: Membership, box: str, status: str, today: date) -> QuerySet[Ask]:
+    """Asks sent to (``box="received"``) or from (``"sent"``) the person's departments, or
+    every ask of the workspace for an admin; ``status`` "late", a status, or "" for all."""
+    asks = Ask.objects.filter(workspace=membership.workspace)
+    field = "from_department" if box == "sent" else "to_department"
+    if not membership.has_role(Role.ADMIN):
+        asks = asks.filter(**{f"{field}__in": my_departments(membership).values("pk")})
+    if status == "late":
+        asks = asks.filter(late_q(today))
+    elif status:
+        asks = asks.filter(status=status)
+    return (
+        _with_flags(asks, today)
+        .select_related("created_by", "responded_by")
+        .order_by("-late", Case(When(status__in=Ask.UNRESOLVED, then=0), default=1), "due_on", "pk")
+    )
+
+
+# --- Notifications and preferences --------------------------------------------------------
+
+
+def notification_list(*, user: User, workspace: Workspace) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user, workspace=workspace).order_by(
+        "-created_at", "-pk"
+    )
+
+
+def notification_counts(*, user: User, workspace: Workspace) -> dict[str, int]:
+    """How many notifications the person has in the workspace, and how many are unread."""
+    return Notification.objects.filter(recipient=user, workspace=workspace).aggregate(
+        total=Count("pk"), unread=Count("pk", filter=Q(read_at__isnull=True))
+    )
+
+
+def notification_unread_count(*, user: User, workspace: Workspace) -> int:
+    return Notification.objects.filter(
+        recipient=user, workspace=workspace, read_at__isnull=True
+    ).count()
+
+
+def reminder_preference(*, workspace: Workspace, user: User) -> ReminderPreference:
+    """The person's preferences, or the defaults (all reminders, by email) unsaved."""
+    found = ReminderPreference.objects.filter(workspace=workspace, user=user).first()
+    return found or ReminderPreference(workspace=workspace, user=user)

@@ -1,0 +1,109 @@
+"""Logging a check-in: the goal's value, progress and status follow at once."""
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from alignment.lib.audit import audit_record, diff
+from checkins import selectors
+from checkins.cycles import workspace_today
+from checkins.models import CheckIn, confidence_band
+from checkins.services.asks import AskDraft, asks_create
+from checkins.services.cycles import cycle_current
+from checkins.services.reminders import reminders_cancel_for_checkin
+from goals.models import Goal
+from goals.services.goals import goal_refresh_progress, goal_update
+from teams.models import Membership
+
+FIELDS = ("value", "confidence", "moved", "blockers", "next_steps")
+
+
+@transaction.atomic
+def checkin_save(
+    *,
+    membership: Membership,
+    goal: Goal,
+    value: Decimal | None,
+    confidence: int,
+    moved: str = "",
+    blockers: str = "",
+    next_steps: str = "",
+    asks: Sequence[AskDraft] = (),
+    set_status: bool = True,
+    today: date | None = None,
+) -> CheckIn:
+    """Log (or correct) the goal's check-in for the current cycle, raise its asks, and bring
+    the goal's value and progress, and with ``set_status`` its status, up to date.
+
+    Refused for a goal of another workspace, a draft or closed goal, and a person who does not
+    answer for one of the goal's owner departments.
+    """
+    workspace, actor = membership.workspace, membership.user
+    locked = Goal.objects.select_for_update().filter(pk=goal.pk, workspace=workspace).first()
+    if locked is None:
+        raise ValidationError({"goal": "This goal belongs to another workspace."})
+    if not selectors.answers_for(membership, locked.owner_departments.values("pk")):
+        raise PermissionDenied("Only the leads of the goal's owner departments log its check-ins.")
+    if locked.status == Goal.Status.DRAFT:
+        raise ValidationError(f"“{locked}” is still a draft; it takes check-ins once it is active.")
+    if locked.is_closed:
+        raise ValidationError(
+            f"“{locked}” is closed ({locked.get_status_display().lower()}); "
+            "closed goals take no more check-ins."
+        )
+    if not 1 <= confidence <= 10:
+        raise ValidationError({"confidence": "Confidence runs from 1 to 10."})
+    if value is None and locked.target is not None:
+        raise ValidationError({"value": f"Enter the current {locked.metric or 'value'}."})
+    today = today or workspace_today(workspace)
+    cycle = cycle_current(workspace=workspace, today=today)
+    checkin = CheckIn.objects.select_for_update().filter(cycle=cycle, goal=locked).first()
+    before = {field: getattr(checkin, field) for field in FIELDS} if checkin else {}
+    checkin = checkin or CheckIn(cycle=cycle)
+    checkin.goal = locked
+    after = {
+        "value": value,
+        "confidence": confidence,
+        "moved": moved.strip(),
+        "blockers": blockers.strip(),
+        "next_steps": next_steps.strip(),
+    }
+    for field, new in after.items():
+        setattr(checkin, field, new)
+    checkin.author = actor
+    # The cycle, goal and author are ours and the goal's lock makes the row unique: only the
+    # values need checking.
+    checkin.full_clean(
+        exclude=["cycle", "goal", "author"], validate_unique=False, validate_constraints=False
+    )
+    checkin.save()
+    audit_record(
+        workspace=workspace,
+        actor=actor,
+        verb="updated" if before else "checked_in",
+        target=checkin,
+        summary=f"{actor} checked in on “{locked}”: confidence {confidence}/10",
+        changes=diff(before, after),
+    )
+    if asks:
+        owners = selectors.goal_owners(membership=membership, goal=locked)
+        if not owners:
+            raise ValidationError({"asks": "The goal has no owner department to ask from."})
+        asking = next((owner for owner in owners if owner.mine), owners[0])
+        asks_create(
+            workspace=workspace,
+            checkin=checkin,
+            from_department=asking,
+            actor=actor,
+            drafts=asks,
+            today=today,
+        )
+    reminders_cancel_for_checkin(cycle_id=cycle.pk, goal=locked)
+    status = confidence_band(confidence)
+    if set_status and status != locked.status:
+        goal_update(goal=locked, actor=actor, status=status)
+    goal_refresh_progress(goal=locked)
+    return checkin

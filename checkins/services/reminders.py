@@ -1,0 +1,431 @@
+"""Reminders that are never lost and never sent twice.
+
+Every reminder is a row, keyed by (cycle, goal, recipient, kind) or (ask, recipient, kind),
+written before anything is sent. Rows are enqueued once the transaction that wrote them has
+committed. The worker claims a row with a conditional UPDATE (pending -> sending), sends, and
+marks it sent in the same transaction as its in-app notification. A periodic sweep puts back
+the claims of workers that died and re-enqueues rows whose message was lost with the broker.
+
+The one duplicate left is a worker dying after the SMTP server accepted the message but before
+the row was marked sent. Its re-send is logged as such, and carries the same Message-ID, so
+mail clients that de-duplicate by Message-ID show it once.
+"""
+
+import logging
+import smtplib
+import time
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime, timedelta
+from functools import partial
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from kombu.exceptions import KombuError
+
+from alignment.lib.mail import send_templated_mail
+from alignment.lib.notify import notify
+from checkins import selectors
+from checkins.cycles import CycleBounds, cycle_bounds, kinds_due, reminder_day, workspace_today
+from checkins.links import checkin_link_token
+from checkins.models import Ask, CheckIn, Reminder, ReminderPreference
+from checkins.services.cycles import cycle_current
+from goals.models import Goal
+from teams.models import Workspace
+
+logger = logging.getLogger(__name__)
+
+RETRYABLE = (smtplib.SMTPException, OSError)
+MAX_ATTEMPTS = 8
+# A claim older than this belongs to a worker that died: sending takes seconds (EMAIL_TIMEOUT).
+CLAIM_TIMEOUT = timedelta(minutes=5)
+# A row still pending this long after it was enqueued lost its message (a broker restart).
+ENQUEUE_TIMEOUT = timedelta(minutes=10)
+SWEEP_LIMIT = 10_000
+CHUNK = 2_000
+
+Status = Reminder.Status
+Kind = Reminder.Kind
+
+
+# --- Writing rows and enqueuing them ------------------------------------------------------
+
+
+def _wanted(workspace: Workspace, rows: list[Reminder]) -> list[Reminder]:
+    """Drop the rows whose recipient opted out of their kind."""
+    preferences = {
+        preference.user_id: preference
+        for preference in ReminderPreference.objects.filter(
+            workspace=workspace, user_id__in={row.recipient_id for row in rows}
+        )
+    }
+    default = ReminderPreference()
+    return [row for row in rows if preferences.get(row.recipient_id, default).wants(row.kind)]
+
+
+def reminders_enqueue(ids: list[int]) -> None:
+    """One ``send_reminder`` task per row over one broker connection. When the broker is
+    down, the rows stay pending and the sweep enqueues them later."""
+    from checkins.tasks import send_reminder
+
+    try:
+        with send_reminder.app.producer_or_acquire() as producer:
+            for pk in ids:
+                send_reminder.apply_async((pk,), producer=producer)
+    except (KombuError, OSError):
+        logger.exception("Could not enqueue %d reminders; the sweep will enqueue them.", len(ids))
+
+
+def _queue(rows: QuerySet[Reminder], now: datetime, limit: int | None = None) -> list[int]:
+    """Stamp the pending ``rows`` as enqueued and enqueue them when the transaction commits."""
+    ids = list(rows.filter(status=Status.PENDING).order_by("pk").values_list("pk", flat=True))
+    ids = ids[:limit] if limit is not None else ids
+    for start in range(0, len(ids), CHUNK):
+        Reminder.objects.filter(pk__in=ids[start : start + CHUNK]).update(queued_at=now)
+    if ids:
+        transaction.on_commit(partial(reminders_enqueue, ids))
+    return ids
+
+
+@transaction.atomic
+def reminders_record(
+    *, workspace: Workspace, rows: Iterable[Reminder], now: datetime | None = None
+) -> list[int]:
+    """Write the rows that do not exist yet and that their recipients want, then enqueue
+    every row of the workspace not enqueued yet; returns the ids enqueued."""
+    unique = {
+        (row.cycle_id, row.ask_id, row.goal_id, row.recipient_id, row.kind): row for row in rows
+    }
+    Reminder.objects.bulk_create(
+        _wanted(workspace, list(unique.values())), ignore_conflicts=True, batch_size=CHUNK
+    )
+    return _queue(
+        Reminder.objects.filter(workspace=workspace, queued_at__isnull=True), now or timezone.now()
+    )
+
+
+# --- Planning -----------------------------------------------------------------------------
+
+
+def _checkin_rows(
+    workspace: Workspace, bounds: CycleBounds, day: date, members: set[int]
+) -> Iterator[Reminder]:
+    kinds = kinds_due(bounds, day)
+    if not kinds:
+        return
+    cycle = cycle_current(workspace=workspace, today=day)
+    owed = selectors.OwnerLink.objects.filter(
+        goal__workspace=workspace, goal__status__in=selectors.ACTIVE_GOAL_STATUSES
+    ).filter(~Exists(CheckIn.objects.filter(cycle=cycle, goal=OuterRef("goal_id"))))
+    for goal_id, lead_id, executive_id in owed.values_list(
+        "goal_id", "department__lead_id", "department__executive_id"
+    ).iterator(chunk_size=CHUNK):
+        for kind in kinds:
+            recipient = executive_id if kind == Kind.ESCALATION else lead_id
+            if recipient in members:
+                yield Reminder(
+                    workspace=workspace,
+                    cycle=cycle,
+                    goal_id=goal_id,
+                    recipient_id=recipient,
+                    kind=kind,
+                )
+
+
+def _ask_late_rows(workspace: Workspace, day: date, members: set[int]) -> Iterator[Reminder]:
+    late = (
+        Ask.objects.filter(workspace=workspace)
+        .filter(selectors.late_q(day))
+        .values_list(
+            "pk",
+            "goal_id",
+            "from_department__lead_id",
+            "from_department__executive_id",
+            "to_department__lead_id",
+            "to_department__executive_id",
+        )
+    )
+    for ask_id, goal_id, from_lead, from_executive, to_lead, to_executive in late:
+        for recipient in {from_lead or from_executive, to_lead or to_executive} & members:
+            yield Reminder(
+                workspace=workspace,
+                ask_id=ask_id,
+                goal_id=goal_id,
+                recipient_id=recipient,
+                kind=Kind.ASK_LATE,
+            )
+
+
+@transaction.atomic
+def reminders_plan(*, workspace: Workspace, now: datetime | None = None) -> list[int]:
+    """Write the reminders due at ``now`` for the workspace and enqueue them.
+
+    Before the due date each lead who still owes a check-in gets one reminder, after it one
+    nudge, then their department's executive one escalation; the leads on both sides of a
+    late ask hear of it once. Running it again writes nothing new.
+    """
+    now = now or timezone.now()
+    day = reminder_day(workspace, now)
+    members = set(workspace.memberships.values_list("user_id", flat=True))
+    bounds = cycle_bounds(workspace.checkin_cadence, day)
+    rows = [
+        *_checkin_rows(workspace, bounds, day, members),
+        *_ask_late_rows(workspace, day, members),
+    ]
+    return reminders_record(workspace=workspace, rows=rows, now=now)
+
+
+# --- The sweep ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reminders_sweep(
+    *,
+    now: datetime | None = None,
+    stale_after: timedelta = CLAIM_TIMEOUT,
+    pending_after: timedelta = ENQUEUE_TIMEOUT,
+    limit: int = SWEEP_LIMIT,
+) -> list[int]:
+    """Put back the claims of dead workers, give up on rows past :data:`MAX_ATTEMPTS`, and
+    re-enqueue the pending rows whose message may be lost; returns the ids enqueued."""
+    now = now or timezone.now()
+    released = Reminder.objects.filter(
+        status=Status.SENDING, claimed_at__lt=now - stale_after
+    ).update(status=Status.PENDING)
+    given_up = Reminder.objects.filter(status=Status.PENDING, attempts__gte=MAX_ATTEMPTS).update(
+        status=Status.FAILED, last_error=f"Gave up after {MAX_ATTEMPTS} attempts."
+    )
+    lost = Reminder.objects.filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - pending_after))
+    ids = _queue(lost, now, limit)
+    if released or given_up or ids:
+        logger.warning(
+            "Reminder sweep: %d stale claims released, %d given up, %d re-enqueued.",
+            released,
+            given_up,
+            len(ids),
+        )
+    return ids
+
+
+# --- Sending ------------------------------------------------------------------------------
+
+
+def _still_due(reminder: Reminder, now: datetime) -> bool:
+    """Whether there is still something to remind of (a check-in logged meanwhile, an ask
+    answered, a goal closed: nothing)."""
+    if reminder.kind in Reminder.CHECKIN_KINDS:
+        return reminder.goal.status in selectors.ACTIVE_GOAL_STATUSES and not reminder.checked_in
+    ask = reminder.ask
+    if reminder.kind == Kind.ASK_RECEIVED:
+        return ask.status == Ask.Status.OPEN
+    if reminder.kind == Kind.ASK_DECLINED:
+        return ask.status == Ask.Status.DECLINED
+    return ask.is_late(workspace_today(reminder.workspace, now))
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def _content(reminder: Reminder) -> dict[str, Any]:
+    """The email's template and context, and the in-app notification's title and link."""
+    ws = reminder.workspace.slug
+    goal = reminder.goal
+    context: dict[str, Any] = {
+        "reminder": reminder,
+        "recipient": reminder.recipient,
+        "workspace": reminder.workspace,
+        "goal": goal,
+        "settings_url": _absolute(reverse("reminder_settings", kwargs={"ws": ws})),
+    }
+    if reminder.kind in Reminder.CHECKIN_KINDS:
+        token = checkin_link_token(
+            goal_id=goal.pk, cycle_id=reminder.cycle_id, user_id=reminder.recipient_id
+        )
+        context["cycle"] = reminder.cycle
+        context["url"] = _absolute(reverse("checkin_link", kwargs={"ws": ws, "token": token}))
+        if reminder.kind != Kind.BEFORE_DUE:
+            context["departments"] = list(
+                goal.owner_departments.select_related("lead", "executive")
+            )
+        due = date_format(reminder.cycle.due_on, "D j M")
+        titles = {
+            Kind.BEFORE_DUE: f"Check-in due {due}: {goal}",
+            Kind.NUDGE: f"Check-in overdue since {due}: {goal}",
+            Kind.ESCALATION: f"Overdue check-in in your departments: {goal}",
+        }
+        return {
+            "template": f"emails/checkin_{reminder.kind}",
+            "context": context,
+            "title": titles[reminder.kind],
+            "url": reverse("checkin_form", kwargs={"ws": ws, "goal": goal.pk}),
+        }
+    ask = reminder.ask
+    asking = reminder.recipient_id in (
+        ask.from_department.lead_id,
+        ask.from_department.executive_id,
+    )
+    box = "?box=sent" if asking and reminder.kind != Kind.ASK_RECEIVED else ""
+    url = reverse("ask_inbox", kwargs={"ws": ws}) + box
+    context.update(ask=ask, url=_absolute(url), asking=asking)
+    titles = {
+        Kind.ASK_RECEIVED: f"{ask.from_department} asks {ask.to_department}: {ask.text}",
+        Kind.ASK_DECLINED: f"{ask.to_department} declined: {ask.text}",
+        Kind.ASK_LATE: f"Late ask ({ask.from_department} → {ask.to_department}): {ask.text}",
+    }
+    return {
+        "template": f"emails/{reminder.kind}",
+        "context": context,
+        "title": titles[reminder.kind],
+        "url": url,
+    }
+
+
+def _with_database_retries(step: Callable[[], int], attempts: int = 3) -> int:
+    """Run a short write again on a fresh connection after the database dropped the old one
+    (a restart): the claim, and the sent mark, so that a message already sent is not sent
+    again for want of recording it."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return step()
+        except (OperationalError, InterfaceError):
+            if attempt == attempts:
+                raise
+            connection.close()
+            time.sleep(attempt)
+    return 0
+
+
+def _finish(reminder: Reminder, status: str, *, content: dict[str, Any] | None = None) -> int:
+    """Record the outcome of this claim (only if the claim is still ours); a sent reminder
+    gets its in-app notification in the same transaction."""
+
+    def step() -> int:
+        with transaction.atomic():
+            done = Reminder.objects.filter(
+                pk=reminder.pk, status=Status.SENDING, attempts=reminder.attempts
+            ).update(
+                status=status,
+                sent_at=timezone.now() if status == Status.SENT else None,
+                last_error="",
+            )
+            if done and content is not None:
+                notify(
+                    workspace=reminder.workspace,
+                    recipients=[reminder.recipient],
+                    kind=f"reminder.{reminder.kind}",
+                    title=content["title"],
+                    url=content["url"],
+                )
+            return done
+
+    return _with_database_retries(step)
+
+
+def _release(reminder: Reminder, error: Exception, *, give_up: bool) -> None:
+    """Hand the row back for a retry (pending), or mark it failed."""
+    Reminder.objects.filter(
+        pk=reminder.pk, status=Status.SENDING, attempts=reminder.attempts
+    ).update(
+        status=Status.FAILED if give_up else Status.PENDING,
+        queued_at=timezone.now(),
+        last_error=f"{type(error).__name__}: {error}"[:300],
+    )
+
+
+def _claim(reminder_id: int, now: datetime) -> int:
+    """Take the row (pending -> sending) if no one else has; 1 when this worker won it.
+
+    The claim need not reach the disk before the send: the sent mark after it is a durable
+    commit that takes the claim along, and a claim lost with a crash before that leaves the
+    row pending, as if never claimed. So it skips the wait for the disk (PostgreSQL).
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        return Reminder.objects.filter(
+            pk=reminder_id, status=Status.PENDING, attempts__lt=MAX_ATTEMPTS
+        ).update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+
+
+def _for_sending() -> QuerySet[Reminder]:
+    """Reminders with what sending a check-in reminder needs, in one query: ``checked_in``
+    (the cycle's check-in is in) and ``by_email`` (the recipient's preference). Few joins, as
+    PostgreSQL's planning time grows fast with their number."""
+    checkin = CheckIn.objects.filter(cycle=OuterRef("cycle_id"), goal=OuterRef("goal_id"))
+    preference = ReminderPreference.objects.filter(
+        workspace=OuterRef("workspace_id"), user=OuterRef("recipient_id")
+    ).values("by_email")[:1]
+    return (
+        Reminder.objects.select_related("workspace", "cycle", "goal", "recipient")
+        .annotate(
+            checked_in=Exists(checkin),
+            by_email=Coalesce(Subquery(preference), Value(True)),
+        )
+        .order_by()
+    )
+
+
+def reminder_send(*, reminder_id: int, final_attempt: bool = False) -> str:
+    """Claim, send and record one reminder; returns "sent", "cancelled", "failed" or
+    "skipped" (someone else has it, it is done, or it is gone). Raises a retryable error
+    (SMTP, network) after handing the row back, so the task retries with backoff."""
+    now = timezone.now()
+    if not _with_database_retries(partial(_claim, reminder_id, now)):
+        return "skipped"
+    reminder = _for_sending().filter(pk=reminder_id).first()
+    if reminder is None:
+        return "skipped"
+    if reminder.ask_id is not None:
+        reminder.ask = Ask.objects.select_related("from_department", "to_department").get(
+            pk=reminder.ask_id
+        )
+    if reminder.attempts > 1:
+        logger.warning(
+            "Reminder %s: attempt %s after an unfinished one; if that one died inside the SMTP "
+            "call, %s receives this message twice.",
+            reminder.pk,
+            reminder.attempts,
+            reminder.recipient.email or reminder.recipient,
+        )
+    if not _still_due(reminder, now):
+        _finish(reminder, Status.CANCELLED)
+        return "cancelled"
+    content = _content(reminder)
+    if reminder.by_email and reminder.recipient.email:
+        host = urlsplit(settings.SITE_URL).hostname or "alignment.localhost"
+        try:
+            send_templated_mail(
+                template=content["template"],
+                to=[reminder.recipient.email],
+                context=content["context"],
+                headers={
+                    "Message-ID": f"<reminder-{reminder.pk}@{host}>",
+                    "X-Alignment-Reminder": str(reminder.pk),
+                },
+            )
+        except RETRYABLE as error:
+            _release(reminder, error, give_up=final_attempt)
+            if final_attempt:
+                logger.error("Reminder %s failed for good: %s", reminder.pk, error)
+                return "failed"
+            raise
+        except Exception as error:
+            _release(reminder, error, give_up=True)
+            raise
+    _finish(reminder, Status.SENT, content=content)
+    return "sent"
+
+
+def reminders_cancel_for_checkin(*, cycle_id: int, goal: Goal) -> int:
+    """A check-in was logged: the cycle's reminders for the goal not sent yet are moot."""
+    return Reminder.objects.filter(
+        cycle_id=cycle_id, goal=goal, kind__in=Reminder.CHECKIN_KINDS, status=Status.PENDING
+    ).update(status=Status.CANCELLED)

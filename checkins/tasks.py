@@ -1,0 +1,64 @@
+"""Celery tasks for reminders: thin, taking ids, safe to run twice.
+
+``acks_late`` and ``task_reject_on_worker_lost`` (settings) give at-least-once delivery; the
+claim in :func:`checkins.services.reminders.reminder_send` turns it into exactly once.
+"""
+
+from datetime import datetime, timedelta
+
+from celery import shared_task
+
+from checkins.services import reminders
+from teams.models import Workspace
+
+PLAN_EXPIRES = 14 * 60  # before beat's next planning run (alignment/settings.py)
+
+
+@shared_task(acks_late=True)
+def plan_reminders() -> int:
+    """Beat: plan each workspace's reminders in its own task."""
+    ids = list(Workspace.objects.values_list("pk", flat=True))
+    for workspace_id in ids:
+        plan_workspace_reminders.apply_async((workspace_id,), expires=PLAN_EXPIRES)
+    return len(ids)
+
+
+@shared_task(acks_late=True)
+def plan_workspace_reminders(workspace_id: int, at: str | None = None) -> int:
+    """Write and enqueue the reminders due in a workspace; ``at`` (ISO 8601) plans for
+    another moment than now."""
+    workspace = Workspace.objects.filter(pk=workspace_id).first()
+    if workspace is None:
+        return 0
+    now = datetime.fromisoformat(at) if at else None
+    return len(reminders.reminders_plan(workspace=workspace, now=now))
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=reminders.RETRYABLE,
+    retry_backoff=30,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+)
+def send_reminder(self, reminder_id: int) -> str:
+    return reminders.reminder_send(
+        reminder_id=reminder_id, final_attempt=self.request.retries >= self.max_retries
+    )
+
+
+@shared_task(acks_late=True)
+def sweep_reminders(stale_after: float | None = None, pending_after: float | None = None) -> int:
+    """Beat: re-enqueue what is due but unsent. The thresholds (seconds) default to
+    :data:`~checkins.services.reminders.CLAIM_TIMEOUT` and ``ENQUEUE_TIMEOUT``."""
+    ids = reminders.reminders_sweep(
+        stale_after=reminders.CLAIM_TIMEOUT
+        if stale_after is None
+        else timedelta(seconds=stale_after),
+        pending_after=reminders.ENQUEUE_TIMEOUT
+        if pending_after is None
+        else timedelta(seconds=pending_after),
+    )
+    return len(ids)

@@ -1,0 +1,32 @@
+from celery import shared_task
+from django.conf import settings
+
+from alignment.lib.mail import send_templated_mail
+from goals.models import Win
+from teams.models import Department
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_win_email(win_id: int, department_id: int) -> None:
+    """Tell one department's lead about a win their department owned or contributed to."""
+    win = Win.objects.select_related("goal", "workspace").filter(pk=win_id).first()
+    if win is None:
+        return
+    department = (
+        Department.objects.select_related("lead")
+        .filter(pk=department_id, workspace_id=win.workspace_id)
+        .first()
+    )
+    if department is None or department.lead is None or not department.lead.email:
+        return
+    send_templated_mail(
+        template="emails/goal_won",
+        to=[department.lead.email],
+        context={
+            "win": win,
+            "goal": win.goal,
+            "department": department,
+            "lead": department.lead,
+            "url": settings.SITE_URL + win.goal.get_absolute_url(),
+        },
+    )

@@ -1,0 +1,41 @@
+"""How the API turns what services raise into responses: never an HTML page, never a 500."""
+
+import pytest
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.http import Http404
+
+from alignment.api.exceptions import api_exception_handler
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "body"),
+    [
+        (ValidationError({"name": "Taken."}), 400, {"name": ["Taken."]}),
+        (
+            ValidationError("Whole thing is wrong."),
+            400,
+            {"non_field_errors": ["Whole thing is wrong."]},
+        ),
+        (ValidationError({"__all__": "Ends first."}), 400, {"non_field_errors": ["Ends first."]}),
+        (PermissionDenied("Leads only."), 403, {"detail": "Leads only."}),
+        (Http404("No such goal."), 404, {"detail": "No such goal."}),
+        (ObjectDoesNotExist(), 404, {"detail": "Not found."}),
+    ],
+)
+def test_service_errors_become_api_errors(error, status, body):
+    response = api_exception_handler(error, {})
+    assert (response.status_code, response.data) == (status, body)
+
+
+def test_a_write_that_loses_a_race_gets_409(db):
+    response = api_exception_handler(IntegrityError("duplicate key"), {})
+    assert response.status_code == 409
+    assert "reload and retry" in response.data["detail"]
+
+
+def test_an_unknown_api_path_gets_a_json_404(client):
+    for path in ["/api/v1/nothing/", "/api/v1/workspaces", "/api/v2/"]:
+        response = client.get(path)
+        assert response.status_code == 404
+        assert "end with a slash" in response.json()["detail"]

@@ -1,0 +1,190 @@
+"""Every API endpoint, for every kind of caller: anonymous 401, outsider 404, a role too low 403,
+the lowest allowed role succeeds, and an id of another workspace is 404 even for an admin."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+
+from teams.models import Membership, Role
+from tests.factories import PeriodFactory
+
+ROLE_PERSONA = {
+    Role.GUEST: "gus",
+    Role.MEMBER: "mia",
+    Role.LEAD: "leo",
+    Role.EXECUTIVE: "claire",
+    Role.ADMIN: "ada",
+}
+
+
+@dataclass
+class Case:
+    """One endpoint and method under /api/v1/workspaces/<slug>/, and the lowest role allowed."""
+
+    name: str
+    method: str
+    path: Callable[..., str]
+    role: Role
+    data: dict | None = None
+    # The same path with the id of an object of the other workspace.
+    foreign: Callable[..., str] | None = None
+
+
+def _mia(acme) -> int:
+    return Membership.objects.get(user=acme.mia).pk
+
+
+CASES = [
+    Case("workspace", "get", lambda acme: "", Role.GUEST),
+    Case("departments", "get", lambda acme: "departments/", Role.MEMBER),
+    Case("departments", "post", lambda acme: "departments/", Role.ADMIN, {"name": "Finance"}),
+    Case(
+        "department",
+        "get",
+        lambda acme: f"departments/{acme.product.pk}/",
+        Role.MEMBER,
+        foreign=lambda globex: f"departments/{globex.departments.first().pk}/",
+    ),
+    Case(
+        "department",
+        "put",
+        lambda acme: f"departments/{acme.product.pk}/",
+        Role.ADMIN,
+        {"name": "Product", "kind": "product"},
+        foreign=lambda globex: f"departments/{globex.departments.first().pk}/",
+    ),
+    Case(
+        "department",
+        "patch",
+        lambda acme: f"departments/{acme.product.pk}/",
+        Role.ADMIN,
+        {"color": "#123456"},
+        foreign=lambda globex: f"departments/{globex.departments.first().pk}/",
+    ),
+    Case("members", "get", lambda acme: "members/", Role.MEMBER),
+    Case(
+        "member",
+        "get",
+        lambda acme: f"members/{_mia(acme)}/",
+        Role.MEMBER,
+        foreign=lambda globex: f"members/{globex.memberships.first().pk}/",
+    ),
+    Case(
+        "member",
+        "patch",
+        lambda acme: f"members/{_mia(acme)}/",
+        Role.ADMIN,
+        {"role": "lead"},
+        foreign=lambda globex: f"members/{globex.memberships.first().pk}/",
+    ),
+    Case(
+        "member",
+        "delete",
+        lambda acme: f"members/{_mia(acme)}/",
+        Role.ADMIN,
+        foreign=lambda globex: f"members/{globex.memberships.first().pk}/",
+    ),
+    Case("periods", "get", lambda acme: "periods/", Role.MEMBER),
+    Case(
+        "periods",
+        "post",
+        lambda acme: "periods/",
+        Role.EXECUTIVE,
+        {"name": "Q1 2027", "start_date": "2027-01-01", "end_date": "2027-03-31"},
+    ),
+    Case(
+        "period",
+        "get",
+        lambda acme: f"periods/{PeriodFactory(workspace=acme.workspace).pk}/",
+        Role.MEMBER,
+        foreign=lambda globex: f"periods/{PeriodFactory(workspace=globex).pk}/",
+    ),
+    Case(
+        "smart-check",
+        "post",
+        lambda acme: "smart-check/",
+        Role.MEMBER,
+        {"title": "Grow revenue by 10%"},
+    ),
+]
+
+
+def _ids(case: Case) -> str:
+    return f"{case.method.upper()} {case.name}"
+
+
+def _url(case: Case, acme) -> str:
+    return f"/api/v1/workspaces/acme/{case.path(acme)}"
+
+
+def _send(client, case: Case, url: str):
+    return getattr(client, case.method)(url, case.data, format="json")
+
+
+pytestmark = pytest.mark.django_db
+
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _workspace_endpoints() -> set[tuple[str, str]]:
+    """(URL name, method) of every API endpoint under /api/v1/workspaces/<slug>/."""
+    endpoints: set[tuple[str, str]] = set()
+
+    def walk(patterns, prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern) and route.startswith("api/v1/workspaces/<slug"):
+                view = pattern.callback
+                actions = getattr(view, "actions", None) or {}
+                methods = [
+                    m for m in METHODS if m in actions or (not actions and hasattr(view.cls, m))
+                ]
+                endpoints.update((pattern.name, method) for method in methods)
+
+    walk(get_resolver().url_patterns, "")
+    return endpoints
+
+
+def test_every_workspace_endpoint_has_a_case(acme):
+    covered = {(resolve(_url(case, acme)).url_name, case.method) for case in CASES}
+    missing = _workspace_endpoints() - covered
+    assert not missing, f"add cases to CASES for: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_anonymous_caller_gets_401(case, acme, anonymous):
+    response = _send(anonymous, case, _url(case, acme))
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_outsider_gets_404(case, acme, oscar, api_as):
+    response = _send(api_as(oscar), case, _url(case, acme))
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No such workspace."}
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.role != Role.GUEST], ids=_ids)
+def test_role_below_the_endpoint_gets_403(case, acme, api_as):
+    below = list(Role)[case.role.rank - 1]
+    response = _send(api_as(getattr(acme, ROLE_PERSONA[below])), case, _url(case, acme))
+    assert response.status_code == 403
+    assert "role or higher" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_lowest_allowed_role_succeeds(case, acme, api_as):
+    response = _send(api_as(getattr(acme, ROLE_PERSONA[case.role])), case, _url(case, acme))
+    assert response.status_code in (200, 201, 204), response.content
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.foreign], ids=_ids)
+def test_object_of_another_workspace_is_404_even_for_an_admin(case, acme, globex, api_as):
+    url = f"/api/v1/workspaces/acme/{case.foreign(globex)}"
+    response = _send(api_as(acme.ada), case, url)
+    assert response.status_code == 404

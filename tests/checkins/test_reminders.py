@@ -1,0 +1,307 @@
+"""Reminders: planned once per (cycle, goal, person, kind), claimed before sending, swept
+when lost; and the signed link they carry."""
+
+import datetime as dt
+import logging
+import re
+import smtplib
+import time
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from alignment.models import Notification
+from checkins import tasks
+from checkins.links import checkin_link_token
+from checkins.models import CheckIn, Reminder, ReminderPreference
+from checkins.services import reminders
+from checkins.services.cycles import cycle_current
+from goals.models import Goal
+from teams.models import Membership
+from tests.checkins.conftest import local
+from tests.factories import GoalFactory
+
+DAY = dt.timedelta(days=1)
+
+
+@pytest.fixture
+def plan(acme, django_capture_on_commit_callbacks):
+    """``plan(day)`` plans acme's reminders at 10:00 on ``day`` and sends them (eagerly)."""
+
+    def run(day: dt.date) -> list[int]:
+        with django_capture_on_commit_callbacks(execute=True):
+            return reminders.reminders_plan(
+                workspace=acme.workspace, now=local(acme.workspace, day)
+            )
+
+    return run
+
+
+def sent_to(kind: str) -> list[str]:
+    return sorted(
+        Reminder.objects.filter(kind=kind, status="sent").values_list(
+            "recipient__username", flat=True
+        )
+    )
+
+
+def test_before_the_due_date_the_lead_gets_one_email_with_a_link_into_the_form(
+    acme, goal, bounds, plan, as_user
+):
+    plan(bounds.due_on - DAY)
+    plan(bounds.due_on - DAY)
+    [email] = mail.outbox
+    assert email.to == ["leo@acme.test"]
+    assert (
+        email.subject
+        == f"Check-in due {bounds.due_on:%A} {bounds.due_on.day} {bounds.due_on:%B}: {goal.title}"
+    )
+    assert email.alternatives[0][1] == "text/html"
+    assert "Log the check-in" in email.alternatives[0][0]
+    reminder = Reminder.objects.get()
+    assert email.extra_headers["Message-ID"] == f"<reminder-{reminder.pk}@127.0.0.1>"
+    assert (reminder.kind, reminder.status, reminder.attempts) == ("before_due", "sent", 1)
+    link = re.search(rf"{re.escape(settings.SITE_URL)}(/w/acme/checkins/link/\S+/)", email.body)[1]
+    response = as_user(acme.leo).get(link)
+    assert response["Location"] == reverse("checkin_form", kwargs={"ws": "acme", "goal": goal.pk})
+    note = Notification.objects.get(recipient=acme.leo)
+    assert note.kind == "reminder.before_due"
+    assert note.url == response["Location"]
+
+
+def test_nothing_is_due_in_the_first_week_of_a_cycle(acme, goal, bounds, plan):
+    assert plan(bounds.starts_on) == []
+    assert mail.outbox == []
+
+
+def test_after_the_due_date_a_nudge_then_an_escalation_to_the_executive(acme, goal, bounds, plan):
+    plan(bounds.due_on + DAY)
+    assert sent_to("nudge") == ["leo"]
+    assert sent_to("escalation") == []
+    plan(bounds.due_on + 2 * DAY)
+    assert sent_to("nudge") == ["leo"]
+    assert sent_to("escalation") == ["claire"]
+    assert [m.to[0] for m in mail.outbox] == ["leo@acme.test", "claire@acme.test"]
+    assert mail.outbox[1].subject == f"Check-in overdue in Product: {goal.title}"
+    assert "Leo" in mail.outbox[1].body
+
+
+def test_a_shared_goal_reminds_the_lead_of_each_owner(acme, goal, sam, bounds, plan):
+    goal.owner_departments.add(acme.sales)
+    plan(bounds.due_on)
+    assert sent_to("before_due") == ["leo", "sam"]
+
+
+def test_goals_checked_in_closed_or_draft_owe_nothing(acme, goal, bounds, plan):
+    CheckIn.objects.create(cycle=cycle_current(workspace=acme.workspace), goal=goal, confidence=7)
+    for status in ("draft", "achieved", "dropped"):
+        GoalFactory(workspace=acme.workspace, owner_departments=[acme.product], status=status)
+    assert plan(bounds.due_on) == []
+
+
+def test_a_lead_who_left_the_workspace_is_not_reminded(acme, goal, bounds, plan):
+    Membership.objects.filter(user=acme.leo).delete()
+    assert plan(bounds.due_on) == []
+
+
+def test_people_choose_which_reminders_they_get(acme, goal, bounds, plan):
+    ReminderPreference.objects.create(workspace=acme.workspace, user=acme.leo, nudge=False)
+    ReminderPreference.objects.create(workspace=acme.workspace, user=acme.claire, by_email=False)
+    plan(bounds.due_on + 2 * DAY)
+    assert sent_to("nudge") == []
+    assert sent_to("escalation") == ["claire"]
+    assert mail.outbox == []
+    assert Notification.objects.get().recipient == acme.claire
+
+
+def _pending(acme, goal, **fields) -> Reminder:
+    return Reminder.objects.create(
+        workspace=acme.workspace,
+        cycle=cycle_current(workspace=acme.workspace),
+        goal=goal,
+        recipient=acme.leo,
+        **{"kind": "nudge", **fields},
+    )
+
+
+def test_a_reminder_is_claimed_once_so_a_second_delivery_sends_nothing(acme, goal):
+    reminder = _pending(acme, goal)
+    assert reminders.reminder_send(reminder_id=reminder.pk) == "sent"
+    assert reminders.reminder_send(reminder_id=reminder.pk) == "skipped"
+    assert len(mail.outbox) == 1
+    assert Notification.objects.count() == 1
+
+
+def test_a_reminder_gone_or_moot_is_dropped_quietly(acme, goal):
+    assert tasks.send_reminder.delay(999_999).get() == "skipped"
+    reminder = _pending(acme, goal)
+    CheckIn.objects.create(cycle=reminder.cycle, goal=goal, confidence=7)
+    assert tasks.send_reminder.delay(reminder.pk).get() == "cancelled"
+    assert mail.outbox == []
+
+
+def test_an_smtp_error_is_retried_and_the_reminder_sent_once(acme, goal, monkeypatch):
+    real, calls = reminders.send_templated_mail, []
+
+    def flaky(**kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise smtplib.SMTPServerDisconnected("connection dropped")
+        real(**kwargs)
+
+    monkeypatch.setattr(reminders, "send_templated_mail", flaky)
+    reminder = _pending(acme, goal)
+    tasks.send_reminder.delay(reminder.pk)
+    reminder.refresh_from_db()
+    assert (reminder.status, reminder.attempts, reminder.last_error) == ("sent", 2, "")
+    assert len(mail.outbox) == 1
+
+
+def test_a_reminder_that_keeps_failing_is_marked_failed(acme, goal, monkeypatch):
+    def down(**kwargs):
+        raise ConnectionRefusedError("smtp.example.com refused")
+
+    monkeypatch.setattr(reminders, "send_templated_mail", down)
+    reminder = _pending(acme, goal)
+    tasks.send_reminder.delay(reminder.pk)
+    reminder.refresh_from_db()
+    assert reminder.status == "failed"
+    assert reminder.attempts == tasks.send_reminder.max_retries + 1
+    assert "refused" in reminder.last_error
+    assert not Notification.objects.exists()
+
+
+def test_sweep_puts_back_dead_claims_and_re_enqueues_lost_messages(
+    acme, goal, django_capture_on_commit_callbacks
+):
+    long_ago = timezone.now() - dt.timedelta(minutes=10)
+    dead = _pending(acme, goal, status="sending", claimed_at=long_ago, attempts=1)
+    lost = _pending(acme, goal, kind="escalation", queued_at=long_ago)
+    busy = _pending(
+        acme, goal, kind="before_due", status="sending", claimed_at=timezone.now(), attempts=1
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueued = reminders.reminders_sweep()
+    assert sorted(enqueued) == sorted([dead.pk, lost.pk])
+    dead.refresh_from_db(), lost.refresh_from_db(), busy.refresh_from_db()
+    assert (dead.status, dead.attempts) == ("sent", 2)
+    assert (lost.status, lost.attempts) == ("sent", 1)
+    assert busy.status == "sending"
+
+
+def test_sweep_gives_up_after_max_attempts(acme, goal):
+    stuck = _pending(acme, goal, attempts=reminders.MAX_ATTEMPTS)
+    reminders.reminders_sweep()
+    stuck.refresh_from_db()
+    assert stuck.status == "failed"
+
+
+def test_a_broker_outage_leaves_the_rows_for_the_sweep(
+    acme, goal, bounds, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.send_reminder, "apply_async", broker_down)
+    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+        reminders.reminders_plan(workspace=acme.workspace, now=local(acme.workspace, bounds.due_on))
+    assert "the sweep will enqueue them" in caplog.text
+    reminder = Reminder.objects.get()
+    assert (reminder.status, reminder.queued_at is not None) == ("pending", True)
+
+
+def test_beat_plans_each_workspace_in_its_own_task(acme, globex, monkeypatch):
+    planned = []
+    monkeypatch.setattr(
+        tasks.plan_workspace_reminders,
+        "apply_async",
+        lambda args, expires: planned.append((args[0], expires)),
+    )
+    assert tasks.plan_reminders.delay().get() == 2
+    assert sorted(planned) == sorted([(acme.workspace.pk, 840), (globex.pk, 840)])
+
+
+def test_planning_task_takes_ids_and_a_moment(
+    acme, goal, bounds, django_capture_on_commit_callbacks
+):
+    at = local(acme.workspace, bounds.due_on).isoformat()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.plan_workspace_reminders.delay(acme.workspace.pk, at).get() == 1
+    assert tasks.plan_workspace_reminders.delay(999_999).get() == 0
+    assert len(mail.outbox) == 1
+
+
+def test_beat_entries_expire_before_their_next_run():
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["options"]["expires"] < entry["schedule"]
+    names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"checkins.tasks.plan_reminders", "checkins.tasks.sweep_reminders"} <= names
+
+
+# --- The signed link ---------------------------------------------------------------------
+
+
+def link(acme, goal, user, ws="acme") -> str:
+    token = checkin_link_token(
+        goal_id=goal.pk, cycle_id=cycle_current(workspace=goal.workspace).pk, user_id=user.pk
+    )
+    return reverse("checkin_link", kwargs={"ws": ws, "token": token})
+
+
+def test_the_link_needs_sign_in_first(acme, goal, client):
+    url = link(acme, goal, acme.leo)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={url.replace(':', '%3A')}"
+
+
+def test_a_tampered_link_says_so_and_changes_nothing(acme, goal, as_user):
+    url = link(acme, goal, acme.leo)
+    response = as_user(acme.leo).get(url.replace("/link/", "/link/x"))
+    assert response.status_code == 400
+    assert "This link is not valid" in response.content.decode()
+    assert not CheckIn.objects.exists()
+
+
+def test_an_expired_link_says_so(acme, goal, as_user, monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(time, "time", lambda: dt.datetime(2026, 1, 1, tzinfo=dt.UTC).timestamp())
+        url = link(acme, goal, acme.leo)
+    response = as_user(acme.leo).get(url)
+    assert response.status_code == 410
+    assert "This link has expired" in response.content.decode()
+
+
+def test_a_link_sent_to_someone_else_is_refused(acme, goal, as_user):
+    response = as_user(acme.claire).get(link(acme, goal, acme.leo))
+    assert response.status_code == 403
+    assert "sent to someone else" in response.content.decode()
+
+
+def test_a_link_to_a_goal_of_another_workspace_is_404(acme, globex, as_user):
+    foreign = GoalFactory(workspace=globex, status=Goal.Status.ON_TRACK)
+    assert as_user(acme.leo).get(link(acme, foreign, acme.leo)).status_code == 404
+
+
+def test_a_link_from_an_earlier_cycle_opens_the_current_form_and_says_so(acme, goal, as_user):
+    old = cycle_current(workspace=acme.workspace, today=dt.date(2026, 1, 7))
+    token = checkin_link_token(goal_id=goal.pk, cycle_id=old.pk, user_id=acme.leo.pk)
+    client = as_user(acme.leo)
+    response = client.get(
+        reverse("checkin_link", kwargs={"ws": "acme", "token": token}), follow=True
+    )
+    assert response.redirect_chain[-1][0].endswith(f"/checkins/goals/{goal.pk}/")
+    assert "That reminder was for an earlier cycle" in response.content.decode()
+
+
+def test_link_query_count_is_constant(acme, goal, as_user, count_queries):
+    client = as_user(acme.leo)
+    small = count_queries(client, link(acme, goal, acme.leo))
+    for _ in range(20):
+        GoalFactory(workspace=acme.workspace, owner_departments=[acme.product])
+    assert count_queries(client, link(acme, goal, acme.leo)) == small
+    assert small.count <= 6

@@ -1,0 +1,121 @@
+"""Every goal page's query count: the same at 10 and at 500 goals, and within the budget
+(QUALITY.md: 12 per full page, 6 per HTMX partial)."""
+
+import pytest
+from django.urls import reverse
+
+FULL_PAGE = 12
+PARTIAL = 6
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _counts(portfolio, count_queries, client, url_for, **request):
+    small = portfolio(10)
+    first = count_queries(client, url_for(small), **request)
+    portfolio(490)
+    second = count_queries(client, url_for(small), **request)
+    return first, second
+
+
+def _url(name, **kwargs):
+    return lambda data: reverse(name, kwargs={"ws": "acme", **kwargs})
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "dashboard",
+        "goal_list",
+        "goal_create",
+        "goal_carry_over",
+        "alignment_tree",
+        "priorities",
+        "retrospectives",
+    ],
+)
+def test_full_page_queries_stay_constant_and_in_budget(
+    name, acme, as_user, portfolio, count_queries
+):
+    client = as_user(acme.claire)
+    small, large = _counts(portfolio, count_queries, client, _url(name))
+    assert small == large
+    assert large.count <= FULL_PAGE, large
+
+
+@pytest.mark.parametrize("user", ["claire", "leo"])
+@pytest.mark.parametrize("name", ["goal_detail", "goal_edit"])
+def test_goal_page_queries_stay_constant_and_in_budget(
+    name, user, acme, as_user, portfolio, count_queries
+):
+    client = as_user(getattr(acme, user))
+
+    def url(data):
+        goal = data.top if user == "claire" else data.step
+        return reverse(name, kwargs={"ws": "acme", "pk": goal.pk})
+
+    small, large = _counts(portfolio, count_queries, client, url)
+    assert small == large
+    assert large.count <= FULL_PAGE, large
+
+
+def test_goal_list_results_partial_queries(acme, as_user, portfolio, count_queries):
+    client = as_user(acme.mia)
+    url = _url("goal_list")
+    small, large = _counts(
+        portfolio,
+        count_queries,
+        client,
+        lambda d: url(d) + "?shared=on&q=leads",
+        **HTMX,
+        HTTP_HX_TARGET="goal-results",
+    )
+    assert small == large
+    assert large.count <= PARTIAL, large
+
+
+def test_lessons_results_partial_queries(acme, as_user, portfolio, count_queries):
+    client = as_user(acme.mia)
+    small, large = _counts(
+        portfolio,
+        count_queries,
+        client,
+        lambda d: _url("retrospectives")(d) + "?q=syncs",
+        **HTMX,
+        HTTP_HX_TARGET="lesson-results",
+    )
+    assert small == large
+    assert large.count <= PARTIAL, large
+
+
+def test_smart_coach_queries(acme, as_user, portfolio, count_queries):
+    client = as_user(acme.claire)
+
+    def url(data):
+        return reverse("goal_smart_check", kwargs={"ws": "acme"})
+
+    data = portfolio(10)
+    draft = {"title": "Increase sign-ups by 20%", "period": data.period.pk, "kpi": data.kpi.pk}
+    small = count_queries(client, url(data), method="post", data=draft, **HTMX)
+    portfolio(490)
+    large = count_queries(client, url(data), method="post", data=draft, **HTMX)
+    assert small == large
+    assert large.count <= PARTIAL, large
+
+
+def test_priority_move_queries(acme, as_user, portfolio, count_queries):
+    """A write: lock and read the list, one UPDATE, one audit row, the owners for the chips.
+    The test's transaction adds a SAVEPOINT and its RELEASE (BEGIN/COMMIT when served)."""
+    client = as_user(acme.claire)
+    url = reverse("priority_move", kwargs={"ws": "acme"})
+    data = portfolio(10)
+    move = {"goal": data.goals[0].pk, "direction": "down"}
+    small = count_queries(client, url, method="post", data=move, **HTMX)
+    portfolio(490)
+    large = count_queries(client, url, method="post", data=move, **HTMX)
+    assert small == large
+    served = [sql for sql in large.sql if "SAVEPOINT" not in sql]
+    assert any(sql.startswith("INSERT") for sql in served)
+    assert len(served) <= PARTIAL + 1, large
