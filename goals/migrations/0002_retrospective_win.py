@@ -59,9 +59,7 @@ class Migration(migrations.Migration):
             options={
                 "ordering": ["-created_at", "-id"],
                 "indexes": [
-                    models.Index(
-                        fields=["workspace", "-created_at"], name="retro_workspace_recent"
-                    )
+                    models.Index(fields=["workspace", "-created_at"], name="retro_workspace_recent")
                 ],
                 "constraints": [
                     models.CheckConstraint(
