@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from alignment.lib.tenancy import ensure_in_workspace
-from goals.models import KPI, Goal, Measurement, Period
+from goals.models import KPI, Goal, Measurement, Period, Retrospective, Win
 
 
 class WorkspaceLinksForm(forms.ModelForm):
@@ -92,3 +92,21 @@ class MeasurementAdmin(admin.ModelAdmin):
     list_select_related = ("kpi",)
     raw_id_fields = ("kpi", "created_by")
     show_full_result_count = False
+
+
+@admin.register(Retrospective)
+class RetrospectiveAdmin(admin.ModelAdmin):
+    list_display = ("goal", "outcome", "author", "workspace", "created_at")
+    list_filter = ("outcome", "workspace")
+    search_fields = ("goal__title", "what_worked", "what_to_change")
+    list_select_related = ("goal", "author", "workspace")
+    raw_id_fields = ("goal", "author")
+
+
+@admin.register(Win)
+class WinAdmin(admin.ModelAdmin):
+    list_display = ("text", "workspace", "created_at")
+    list_filter = ("workspace",)
+    search_fields = ("text",)
+    list_select_related = ("workspace",)
+    raw_id_fields = ("goal",)

@@ -153,6 +153,7 @@ def board_proposals(*, workshop: Workshop, user: User) -> list[Proposal]:
         .annotate(
             vote_count=_count(Vote, proposal="pk"),
             comment_count=_count(ProposalComment, proposal="pk"),
+            step_count=_count(Step, proposal="pk"),
             my_vote=Exists(Vote.objects.filter(proposal=OuterRef("pk"), voter=user)),
         )
         .prefetch_related(
@@ -170,6 +171,15 @@ def board_proposals(*, workshop: Workshop, user: User) -> list[Proposal]:
             proposal, workshop=workshop, owner_count=len(proposal.owner_departments.all())
         )
     return result
+
+
+def commit_choices(*, workshop: Workshop) -> list[Proposal]:
+    """The proposals the facilitator can commit, ranked by votes, with their step counts."""
+    return list(
+        Proposal.objects.filter(workshop=workshop, status=Proposal.Status.ACTIVE)
+        .annotate(vote_count=_count(Vote, proposal="pk"), step_count=_count(Step, proposal="pk"))
+        .order_by("-vote_count", "created_at", "id")
+    )
 
 
 def proposal_smart(

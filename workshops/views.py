@@ -103,10 +103,9 @@ def _panel_context(
         )
     if is_facilitator and workshop.phase == Phase.COMMIT:
         if proposals is None:
-            proposals = selectors.board_proposals(workshop=workshop, user=request.user)
+            proposals = selectors.commit_choices(workshop=workshop)
         form = forms.get("commit_form") or CommitForm(
-            proposals=proposals,
-            initial={"proposals": [p.pk for p in proposals if p.steps.all()]},
+            proposals=proposals, initial={"proposals": [p.pk for p in proposals if p.step_count]}
         )
         context["commit_proposals"] = proposals
         context["commit_form"] = form
@@ -323,7 +322,7 @@ def workshop_votes(request: WorkspaceRequest, pk: int) -> HttpResponse:
 def workshop_commit(request: WorkspaceRequest, pk: int) -> HttpResponse:
     workshop = selectors.workshop_get(workspace=request.workspace, user=request.user, pk=pk)
     selectors.ensure_facilitator(workshop, request.user)
-    proposals = selectors.board_proposals(workshop=workshop, user=request.user)
+    proposals = selectors.commit_choices(workshop=workshop)
     form = CommitForm(request.POST, proposals=proposals)
     if form.is_valid():
         try:

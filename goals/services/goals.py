@@ -321,7 +321,8 @@ def goal_win_post(*, goal: Goal) -> Win | None:
     owners = list(goal.owner_departments.order_by("name"))
     contributors = list(goal.contributing_departments.order_by("name"))
     names = [department.name for department in owners]
-    text = f"{', '.join(names[:-1])} and {names[-1]} achieved “{goal.title}”"
+    who = f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else "".join(names)
+    text = f"{who} achieved “{goal.title}”"
     win, created = Win.objects.get_or_create(
         goal=goal, defaults={"workspace": goal.workspace, "text": text[:300]}
     )

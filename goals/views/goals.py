@@ -41,8 +41,9 @@ def _number(value: Decimal | None) -> float | None:
     return float(value) if value is not None else None
 
 
-def _priorities_url(slug: str, period: Period) -> str:
-    return f"{reverse('priorities', args=[slug])}?period={period.pk}"
+def _priorities_url(slug: str, period: Period | None) -> str:
+    url = reverse("priorities", args=[slug])
+    return f"{url}?period={period.pk}" if period else url
 
 
 def _period_from(request: WorkspaceRequest, periods: list[Period]) -> Period | None:
@@ -301,6 +302,10 @@ def goal_smart_check(request: WorkspaceRequest) -> HttpResponse:
 
 @workspace_view(Role.MEMBER)
 def goal_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    return _detail(request, pk)
+
+
+def _detail(request: WorkspaceRequest, pk: int, *, status: int = 200) -> HttpResponse:
     workspace = request.workspace
     goal = get_scoped(selectors.goal_with_links(), workspace, pk=pk)
     children = selectors.goal_children(goal)
@@ -343,7 +348,7 @@ def goal_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
         "can_weigh": can_edit and bool(children),
         "nav_departments": departments,
     }
-    return render(request, "goals/goal_detail.html", context)
+    return render(request, "goals/goal_detail.html", context, status=status)
 
 
 @workspace_view(Role.LEAD)
@@ -356,15 +361,13 @@ def goal_weights(request: WorkspaceRequest, pk: int) -> HttpResponse:
         try:
             services.goal_weights_set(goal=goal, actor=request.user, weights=form.weights())
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, f"{' '.join(error.messages)} Nothing was saved.")
         else:
             messages.success(request, "Saved the weights of the steps.")
             return redirect("goal_detail", ws=request.workspace.slug, pk=goal.pk)
     else:
-        messages.error(request, "Each weight is a whole number from 1 to 100.")
-    response = redirect("goal_detail", ws=request.workspace.slug, pk=goal.pk)
-    response.status_code = 303
-    return response
+        messages.error(request, "Each weight is a whole number from 1 to 100. Nothing was saved.")
+    return _detail(request, pk, status=400)
 
 
 # --- Closing and carrying over -----------------------------------------------------------------
@@ -476,56 +479,16 @@ def alignment_tree(request: WorkspaceRequest) -> HttpResponse:
     return render(request, "goals/alignment_tree.html", context)
 
 
-def _priorities_response(
-    request: WorkspaceRequest, period: Period | None, goals: list[Goal], *, status: int = 200
+def _priorities_page(
+    request: WorkspaceRequest,
+    periods: list[Period],
+    period: Period | None,
+    *,
+    status: int = 200,
 ) -> HttpResponse:
-    selectors.attach_departments(goals)
-    context = {
-        "period": period,
-        "goals": goals,
-        "can_rank": request.membership.has_role(Role.EXECUTIVE),
-    }
-    response = render(request, "goals/priorities.html#ranked", context, status=status)
-    response["HX-Trigger"] = "priorities-changed"
-    return response
-
-
-@workspace_view(Role.MEMBER)
-def priorities(request: WorkspaceRequest) -> HttpResponse:
-    """One ranked list of shared goals per period; executives reorder it (POST ``order``)."""
-    workspace = request.workspace
-    if request.method == "POST":
-        if not request.membership.has_role(Role.EXECUTIVE):
-            raise PermissionDenied("Only executives and admins rank the priorities.")
-        form = PriorityOrderForm(request.POST)
-        if not form.is_valid():
-            return HttpResponse(" ".join(form.errors.get("__all__", [])), status=400)
-        period = get_scoped(Period.objects.all(), workspace, pk=form.cleaned_data["period"])
-        try:
-            goals = services.priorities_set(
-                workspace=workspace,
-                actor=request.user,
-                period=period,
-                ordered_ids=form.cleaned_data["order"],
-            )
-        except ValidationError as error:
-            if not request.htmx:
-                messages.error(request, " ".join(error.messages))
-                return redirect(_priorities_url(workspace.slug, period))
-            goals = list(
-                selectors.priority_goals(workspace=workspace, period=period).select_related(
-                    "period", "accountable"
-                )
-            )
-            return _priorities_response(request, period, goals, status=409)
-        if request.htmx:
-            return _priorities_response(request, period, goals)
-        return redirect(_priorities_url(workspace.slug, period))
-    periods = selectors.workspace_periods(workspace)
-    period = _period_from(request, periods)
     goals = (
         list(
-            selectors.priority_goals(workspace=workspace, period=period).select_related(
+            selectors.priority_goals(workspace=request.workspace, period=period).select_related(
                 "accountable"
             )
         )
@@ -539,7 +502,61 @@ def priorities(request: WorkspaceRequest) -> HttpResponse:
         "goals": goals,
         "can_rank": request.membership.has_role(Role.EXECUTIVE),
     }
-    return render(request, "goals/priorities.html", context)
+    return render(request, "goals/priorities.html", context, status=status)
+
+
+def _priorities_saved(request: WorkspaceRequest, period: Period, goals: list[Goal]) -> HttpResponse:
+    """The list as saved: the partial (with an HX-Trigger) for htmx, else back to the page."""
+    if not request.htmx:
+        messages.success(request, "Saved the new order.")
+        return redirect(_priorities_url(request.workspace.slug, period))
+    selectors.attach_departments(goals)
+    context = {
+        "period": period,
+        "goals": goals,
+        "can_rank": True,
+    }
+    response = render(request, "goals/priorities.html#ranked", context)
+    response["HX-Trigger"] = "priorities-changed"
+    return response
+
+
+def _priorities_refused(
+    request: WorkspaceRequest, error: ValidationError, period: Period | None
+) -> HttpResponse:
+    """The list changed under the person: say so, nothing saved, and show it as it is now
+    (htmx reloads the page: it does not swap error responses)."""
+    messages.error(request, f"{' '.join(error.messages)} Nothing was saved.")
+    if request.htmx:
+        return HttpResponse(status=409, headers={"HX-Refresh": "true"})
+    periods = selectors.workspace_periods(request.workspace)
+    return _priorities_page(request, periods, period, status=409)
+
+
+@workspace_view(Role.MEMBER)
+def priorities(request: WorkspaceRequest) -> HttpResponse:
+    """One ranked list of shared goals per period; executives reorder it (POST ``order``,
+    the whole list as dragged)."""
+    workspace = request.workspace
+    if request.method != "POST":
+        periods = selectors.workspace_periods(workspace)
+        return _priorities_page(request, periods, _period_from(request, periods))
+    if not request.membership.has_role(Role.EXECUTIVE):
+        raise PermissionDenied("Only executives and admins rank the priorities.")
+    form = PriorityOrderForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(" ".join(form.non_field_errors()) or "Choose a period.", status=400)
+    period = get_scoped(Period.objects.all(), workspace, pk=form.cleaned_data["period"])
+    try:
+        goals = services.priorities_set(
+            workspace=workspace,
+            actor=request.user,
+            period=period,
+            ordered_ids=form.cleaned_data["order"],
+        )
+    except ValidationError as error:
+        return _priorities_refused(request, error, period)
+    return _priorities_saved(request, period, goals)
 
 
 @workspace_view(Role.EXECUTIVE)
@@ -557,13 +574,9 @@ def priority_move(request: WorkspaceRequest) -> HttpResponse:
             workspace=workspace, actor=request.user, goal_id=goal_id, offset=offset
         )
     except ValidationError as error:
-        get_scoped(Goal.objects.all(), workspace, pk=goal_id)
-        return HttpResponse(" ".join(error.messages), status=400)
-    period = goals[0].period
-    if request.htmx:
-        return _priorities_response(request, period, goals)
-    messages.success(request, "Saved the new order.")
-    return redirect(_priorities_url(workspace.slug, period))
+        goal = get_scoped(Goal.objects.select_related("period"), workspace, pk=goal_id)
+        return _priorities_refused(request, error, goal.period)
+    return _priorities_saved(request, goals[0].period, goals)
 
 
 @workspace_view(Role.MEMBER)

@@ -1,24 +1,14 @@
-// The live workshop board. HTMX does the polling and the swaps; this file adds four comforts:
-// failed forms (400) and edit conflicts (409) are shown instead of dropped, an older board
-// never replaces a newer one, the side panel follows a phase change, and the open
-// proposal's comments and steps refresh when the board changes.
+// The live workshop board. HTMX does the polling and the swaps; this file adds three comforts:
+// an older board never replaces a newer one, the side panel follows a phase change, and the
+// open proposal's comments and steps refresh when the board changes.
 "use strict";
 (() => {
-  const inWorkshop = (element) => element && element.closest("[data-workshop]");
-
   document.addEventListener("htmx:beforeSwap", (event) => {
     const { xhr, target } = event.detail;
-    if (!inWorkshop(target)) return;
-    if (xhr.status === 400 || xhr.status === 409) {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-      return;
-    }
-    if (target.id === "board" && xhr.status === 200) {
-      const incoming = Number(xhr.getResponseHeader("X-Workshop-Version"));
-      const shown = Number(target.dataset.version);
-      if (incoming && shown && incoming < shown) event.detail.shouldSwap = false;
-    }
+    if (target.id !== "board" || xhr.status !== 200) return;
+    const incoming = Number(xhr.getResponseHeader("X-Workshop-Version"));
+    const shown = Number(target.dataset.version);
+    if (incoming && shown && incoming < shown) event.detail.shouldSwap = false;
   });
 
   // Remember which forms in the panel hold unsaved typing.

@@ -19,7 +19,9 @@ def test_sign_in_and_see_the_workspace_home(acme, page):
     expect(page).to_have_url(re.compile(r"/w/acme/$"))
     expect(page.get_by_role("heading", name="Acme", exact=True)).to_be_visible()
     main = page.get_by_role("main")
-    expect(main.get_by_role("heading", name="Shared goals by department and status")).to_be_visible()
+    expect(
+        main.get_by_role("heading", name="Shared goals by department and status")
+    ).to_be_visible()
     expect(main.get_by_role("heading", name="KPIs")).to_be_visible()
     expect(main.get_by_role("heading", name="Check-ins")).to_be_visible()
 

@@ -191,10 +191,10 @@ class RedisServer:
 
 
 def purge(broker: str, queue: str) -> None:
-    """Leave nothing of the run in a shared Redis: its queue, and the messages a killed worker
-    held unacknowledged (Redis would hand them back an hour later)."""
+    """Leave nothing of the run in a shared Redis: its queue and bindings, and the messages a
+    killed worker held unacknowledged (Redis would hand them back an hour later)."""
     client = redis.Redis.from_url(broker)
-    for key in client.scan_iter(match=f"{queue}*"):
+    for key in client.scan_iter(match=f"*{queue}*"):
         client.delete(key)
     for tag, payload in client.hscan_iter("unacked"):
         if json.loads(payload)[2] == queue:

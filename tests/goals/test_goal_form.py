@@ -220,7 +220,7 @@ def test_coach_ignores_a_kpi_of_another_workspace(acme, globex, as_user, smart_g
 def test_coach_is_on_the_form_and_rescores_as_the_person_types(acme, as_user):
     html = as_user(acme.claire).get(CREATE).content.decode()
     assert f'hx-post="{COACH}"' in html
-    assert 'hx-trigger="input changed delay:400ms, change"' in html
+    assert 'hx-trigger="input delay:400ms"' in html
     assert 'id="smart-coach"' in html
 
 

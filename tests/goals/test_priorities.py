@@ -138,11 +138,13 @@ def test_garbled_order_or_move_is_a_400(acme, as_user, period, ranked):
     assert client.post(MOVE, {"goal": ranked[0].pk, "direction": "sideways"}).status_code == 400
 
 
-def test_moving_a_goal_that_is_not_ranked_is_a_400(acme, as_user, period, ranked):
+def test_moving_a_goal_that_is_not_ranked_shows_the_list_and_why(acme, as_user, period, ranked):
     single = GoalFactory(workspace=acme.workspace, period=period, owner_departments=[acme.sales])
-    assert (
-        as_user(acme.claire).post(MOVE, {"goal": single.pk, "direction": "up"}).status_code == 400
-    )
+    response = as_user(acme.claire).post(MOVE, {"goal": single.pk, "direction": "up"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Only open shared goals of a period are ranked. Nothing was saved." in html
+    assert [goal.title for goal in response.context["goals"]] == ["A", "B", "C"]
 
 
 def test_goal_or_period_of_another_workspace_is_404(acme, globex, as_user, period, ranked):

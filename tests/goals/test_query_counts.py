@@ -20,33 +20,36 @@ def _counts(portfolio, count_queries, client, url_for, **request):
     return first, second
 
 
-def _url(name, **kwargs):
-    return lambda data: reverse(name, kwargs={"ws": "acme", **kwargs})
+def _url(name, query=lambda data: ""):
+    return lambda data: reverse(name, kwargs={"ws": "acme"}) + query(data)
 
 
 @pytest.mark.parametrize(
-    "name",
+    ("name", "query"),
     [
-        "dashboard",
-        "goal_list",
-        "goal_create",
-        "goal_carry_over",
-        "alignment_tree",
-        "priorities",
-        "retrospectives",
+        ("dashboard", None),
+        ("goal_list", None),
+        ("goal_list", lambda data: f"?shared=on&status=open&period={data.period.pk}&q=leads"),
+        ("goal_create", None),
+        ("goal_create", lambda data: f"?parent={data.top.pk}"),
+        ("goal_carry_over", lambda data: f"?from_period={data.period.pk}"),
+        ("alignment_tree", None),
+        ("priorities", None),
+        ("retrospectives", lambda data: "?q=sync"),
     ],
 )
 def test_full_page_queries_stay_constant_and_in_budget(
-    name, acme, as_user, portfolio, count_queries
+    name, query, acme, as_user, portfolio, count_queries
 ):
     client = as_user(acme.claire)
-    small, large = _counts(portfolio, count_queries, client, _url(name))
+    url = _url(name, query) if query else _url(name)
+    small, large = _counts(portfolio, count_queries, client, url)
     assert small == large
     assert large.count <= FULL_PAGE, large
 
 
 @pytest.mark.parametrize("user", ["claire", "leo"])
-@pytest.mark.parametrize("name", ["goal_detail", "goal_edit"])
+@pytest.mark.parametrize("name", ["goal_detail", "goal_edit", "goal_close"])
 def test_goal_page_queries_stay_constant_and_in_budget(
     name, user, acme, as_user, portfolio, count_queries
 ):
@@ -63,12 +66,11 @@ def test_goal_page_queries_stay_constant_and_in_budget(
 
 def test_goal_list_results_partial_queries(acme, as_user, portfolio, count_queries):
     client = as_user(acme.mia)
-    url = _url("goal_list")
     small, large = _counts(
         portfolio,
         count_queries,
         client,
-        lambda d: url(d) + "?shared=on&q=leads",
+        _url("goal_list", lambda data: "?shared=on&q=leads"),
         **HTMX,
         HTTP_HX_TARGET="goal-results",
     )
@@ -82,7 +84,7 @@ def test_lessons_results_partial_queries(acme, as_user, portfolio, count_queries
         portfolio,
         count_queries,
         client,
-        lambda d: _url("retrospectives")(d) + "?q=syncs",
+        _url("retrospectives", lambda data: "?q=syncs"),
         **HTMX,
         HTTP_HX_TARGET="lesson-results",
     )
@@ -92,15 +94,12 @@ def test_lessons_results_partial_queries(acme, as_user, portfolio, count_queries
 
 def test_smart_coach_queries(acme, as_user, portfolio, count_queries):
     client = as_user(acme.claire)
-
-    def url(data):
-        return reverse("goal_smart_check", kwargs={"ws": "acme"})
-
+    url = reverse("goal_smart_check", kwargs={"ws": "acme"})
     data = portfolio(10)
     draft = {"title": "Increase sign-ups by 20%", "period": data.period.pk, "kpi": data.kpi.pk}
-    small = count_queries(client, url(data), method="post", data=draft, **HTMX)
+    small = count_queries(client, url, method="post", data=draft, **HTMX)
     portfolio(490)
-    large = count_queries(client, url(data), method="post", data=draft, **HTMX)
+    large = count_queries(client, url, method="post", data=draft, **HTMX)
     assert small == large
     assert large.count <= PARTIAL, large
 

@@ -61,11 +61,14 @@ def _first(workshop: Workshop):
 # --- Reads ------------------------------------------------------------------------------------
 
 GET_CASES = [
-    # (name, phase, htmx, budget, extra kwargs, query string)
+    # (name, phase, HTMX: True, False or "panel" (the side panel alone), budget,
+    #  per proposal, query string)
     ("workshop_board", "break_down", False, PAGE_BUDGET, False, {}),
     ("workshop_board", "draft", False, PAGE_BUDGET, False, {}),
     ("workshop_board", "commit", False, PAGE_BUDGET, False, {}),
     ("workshop_state", "break_down", True, PARTIAL_BUDGET, False, {"v": "0"}),
+    ("workshop_board", "draft", "panel", PARTIAL_BUDGET, False, {}),
+    ("workshop_board", "commit", "panel", PARTIAL_BUDGET, False, {}),
     ("workshop_summary", "break_down", False, PAGE_BUDGET, False, {}),
     ("proposal_detail", "break_down", True, PARTIAL_BUDGET, True, {}),
     ("proposal_detail", "refine", True, PARTIAL_BUDGET, True, {}),
@@ -78,7 +81,10 @@ GET_CASES = [
 @pytest.mark.parametrize(
     ("name", "phase", "htmx", "budget", "per_proposal", "query"),
     GET_CASES,
-    ids=[f"{c[0]}-{c[1]}{'-htmx' if c[2] else ''}-{'-'.join(c[5].values())}" for c in GET_CASES],
+    ids=[
+        f"{c[0]}-{c[1]}-{ {True: 'htmx', False: 'page'}.get(c[2], c[2]) }{''.join(c[5].values())}"
+        for c in GET_CASES
+    ],
 )
 def test_read_queries_stay_the_same_as_the_board_grows(
     acme, as_user, count_queries, name, phase, htmx, budget, per_proposal, query
@@ -91,7 +97,8 @@ def test_read_queries_stay_the_same_as_the_board_grows(
         url = _url(name, workshop, **extra)
         if query:
             url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
-        counts.append(count_queries(client, url, **(HTMX if htmx else {})))
+        headers = {**HTMX, "HTTP_HX_TARGET": "panel"} if htmx == "panel" else HTMX
+        counts.append(count_queries(client, url, **(headers if htmx else {})))
     assert counts[0] == counts[1]
     assert counts[1].count <= budget, counts[1]
 

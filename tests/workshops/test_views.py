@@ -628,3 +628,29 @@ def test_due_dates_and_numbers_show_as_people_typed_them(proposal, acme, as_user
     proposal.due_date = dt.date(2026, 12, 15)
     response = as_user(acme.claire).get(purl("proposal_detail", proposal), **HTMX)
     assert b'name="baseline" value="1000"' in response.content
+
+
+# --- Garbled input on the remaining routes ----------------------------------------------------
+
+
+def test_garbled_page_numbers_and_poll_parameters_are_harmless(workshop, acme, as_user):
+    client = as_user(acme.leo)
+    listed = client.get(reverse("workshop_list", kwargs={"ws": "acme"}), {"page": "lots"})
+    assert listed.status_code == 200
+    garbled = client.get(url("workshop_state", workshop), {"v": "x", "p": "<b>", "t": "forged"})
+    assert garbled.status_code == 200, "no token: the checked path and a fresh board"
+    proposal = make_proposal(workshop, acme.leo)
+    section = client.get(purl("proposal_detail", proposal), {"section": "nonsense"}, **HTMX)
+    assert section.status_code == 200
+    missing = reverse("workshop_board", kwargs={"ws": "acme", "pk": workshop.pk + 999})
+    assert client.get(missing).status_code == 404
+
+
+def test_nothing_can_be_locked_once_committed(workshop, proposal, acme, as_user):
+    advance_to(workshop, "commit")
+    services.workshop_commit(workshop=workshop, actor=acme.claire, proposal_ids=[proposal.pk])
+    response = as_user(acme.claire).post(url("workshop_lock", workshop), {"locked": "true"}, **HTMX)
+    assert response.status_code == 400
+    assert b"already committed" in response.content
+    workshop.refresh_from_db()
+    assert workshop.locked is False
