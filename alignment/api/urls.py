@@ -7,14 +7,22 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from alignment.api import views
+from checkins import api as checkins_api
+from goals import api as goals_api
+from goals import kpi_api
+from workshops import api as workshops_api
 
 WORKSPACE = "workspaces/<slug:slug>"
+# Each app's API module lists its viewsets as (prefix under the workspace, viewset, basename).
+APP_ROUTES = [*goals_api.routes, *checkins_api.routes, *kpi_api.routes, *workshops_api.routes]
 
 router = SimpleRouter(use_regex_path=False)
 router.register("workspaces", views.WorkspaceViewSet, basename="api-workspace")
 router.register(f"{WORKSPACE}/departments", views.DepartmentViewSet, basename="api-department")
 router.register(f"{WORKSPACE}/members", views.MemberViewSet, basename="api-member")
 router.register(f"{WORKSPACE}/periods", views.PeriodViewSet, basename="api-period")
+for prefix, viewset, basename in APP_ROUTES:
+    router.register(f"{WORKSPACE}/{prefix}", viewset, basename=basename)
 
 v1 = [
     path("auth/token/", views.AuthToken.as_view(), name="api-auth-token"),

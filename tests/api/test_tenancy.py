@@ -1,14 +1,15 @@
 """Every API endpoint, for every kind of caller: anonymous 401, outsider 404, a role too low 403,
-the lowest allowed role succeeds, and an id of another workspace is 404 even for an admin."""
+the lowest allowed role succeeds, and an id of another workspace is 404 even for an admin.
 
-from collections.abc import Callable
-from dataclasses import dataclass
+Each part of the API lists its cases in ``tests/api/cases_<part>.py`` as ``CASES``.
+"""
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
-from teams.models import Membership, Role
-from tests.factories import PeriodFactory
+from teams.models import Role
+from tests.api import cases_checkins, cases_core, cases_goals, cases_kpis, cases_workshops
+from tests.api.cases import Case
 
 ROLE_PERSONA = {
     Role.GUEST: "gus",
@@ -18,96 +19,12 @@ ROLE_PERSONA = {
     Role.ADMIN: "ada",
 }
 
-
-@dataclass
-class Case:
-    """One endpoint and method under /api/v1/workspaces/<slug>/, and the lowest role allowed."""
-
-    name: str
-    method: str
-    path: Callable[..., str]
-    role: Role
-    data: dict | None = None
-    # The same path with the id of an object of the other workspace.
-    foreign: Callable[..., str] | None = None
-
-
-def _mia(acme) -> int:
-    return Membership.objects.get(user=acme.mia).pk
-
-
 CASES = [
-    Case("workspace", "get", lambda acme: "", Role.GUEST),
-    Case("departments", "get", lambda acme: "departments/", Role.MEMBER),
-    Case("departments", "post", lambda acme: "departments/", Role.ADMIN, {"name": "Finance"}),
-    Case(
-        "department",
-        "get",
-        lambda acme: f"departments/{acme.product.pk}/",
-        Role.MEMBER,
-        foreign=lambda globex: f"departments/{globex.departments.first().pk}/",
-    ),
-    Case(
-        "department",
-        "put",
-        lambda acme: f"departments/{acme.product.pk}/",
-        Role.ADMIN,
-        {"name": "Product", "kind": "product"},
-        foreign=lambda globex: f"departments/{globex.departments.first().pk}/",
-    ),
-    Case(
-        "department",
-        "patch",
-        lambda acme: f"departments/{acme.product.pk}/",
-        Role.ADMIN,
-        {"color": "#123456"},
-        foreign=lambda globex: f"departments/{globex.departments.first().pk}/",
-    ),
-    Case("members", "get", lambda acme: "members/", Role.MEMBER),
-    Case(
-        "member",
-        "get",
-        lambda acme: f"members/{_mia(acme)}/",
-        Role.MEMBER,
-        foreign=lambda globex: f"members/{globex.memberships.first().pk}/",
-    ),
-    Case(
-        "member",
-        "patch",
-        lambda acme: f"members/{_mia(acme)}/",
-        Role.ADMIN,
-        {"role": "lead"},
-        foreign=lambda globex: f"members/{globex.memberships.first().pk}/",
-    ),
-    Case(
-        "member",
-        "delete",
-        lambda acme: f"members/{_mia(acme)}/",
-        Role.ADMIN,
-        foreign=lambda globex: f"members/{globex.memberships.first().pk}/",
-    ),
-    Case("periods", "get", lambda acme: "periods/", Role.MEMBER),
-    Case(
-        "periods",
-        "post",
-        lambda acme: "periods/",
-        Role.EXECUTIVE,
-        {"name": "Q1 2027", "start_date": "2027-01-01", "end_date": "2027-03-31"},
-    ),
-    Case(
-        "period",
-        "get",
-        lambda acme: f"periods/{PeriodFactory(workspace=acme.workspace).pk}/",
-        Role.MEMBER,
-        foreign=lambda globex: f"periods/{PeriodFactory(workspace=globex).pk}/",
-    ),
-    Case(
-        "smart-check",
-        "post",
-        lambda acme: "smart-check/",
-        Role.MEMBER,
-        {"title": "Grow revenue by 10%"},
-    ),
+    *cases_core.CASES,
+    *cases_goals.CASES,
+    *cases_checkins.CASES,
+    *cases_kpis.CASES,
+    *cases_workshops.CASES,
 ]
 
 

@@ -1,0 +1,7 @@
+"""API v1 endpoints of goals' check-ins (DRF): thin views over the app's services and selectors.
+
+``routes`` lists (prefix under ``workspaces/<slug>/``, viewset, basename) for
+``alignment.api.urls``.
+"""
+
+routes: list[tuple[str, type, str]] = []

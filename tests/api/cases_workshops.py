@@ -1,0 +1,5 @@
+"""API tenancy cases of the workshops endpoints."""
+
+from tests.api.cases import Case
+
+CASES: list[Case] = []
