@@ -81,10 +81,14 @@ def attach_departments(goals: Iterable[Goal]) -> None:
         (by_id[goal_id].owners if owner else by_id[goal_id].contributors).append(department)
 
 
-def shared_goal_ids() -> QuerySet:
-    """A subquery of the ids of goals with two or more owner departments."""
+def shared_goal_ids(*, workspace: Workspace, period: Period | int | None = None) -> QuerySet:
+    """A subquery of the ids of the workspace's goals (of ``period``, when given) with two or
+    more owner departments. Scoped, so it reads one workspace's links, not every workspace's."""
+    links = OwnerLink.objects.filter(goal__workspace=workspace)
+    if period is not None:
+        links = links.filter(goal__period=period)
     return (
-        OwnerLink.objects.values("goal_id")
+        links.values("goal_id")
         .annotate(owners=Count("department_id"))
         .filter(owners__gte=2)
         .values("goal_id")
@@ -119,7 +123,7 @@ def goal_search(*, workspace: Workspace, filters: GoalFilters) -> QuerySet[Goal]
     if filters.owner:
         goals = goals.filter(accountable_id=filters.owner)
     if filters.shared:
-        goals = goals.filter(pk__in=shared_goal_ids())
+        goals = goals.filter(pk__in=shared_goal_ids(workspace=workspace))
     if filters.q:
         goals = goals.filter(
             Q(title__icontains=filters.q)
@@ -242,7 +246,11 @@ def goal_form_choices(
 def priority_goals(*, workspace: Workspace, period: Period) -> QuerySet[Goal]:
     """The period's ranked list: its open shared goals, by rank (unranked last)."""
     return (
-        Goal.objects.filter(workspace=workspace, period=period, pk__in=shared_goal_ids())
+        Goal.objects.filter(
+            workspace=workspace,
+            period=period,
+            pk__in=shared_goal_ids(workspace=workspace, period=period),
+        )
         .filter(OPEN)
         .order_by(F("priority").asc(nulls_last=True), "due_date", "pk")
     )
@@ -303,7 +311,9 @@ def shared_status_grid(
     *, workspace: Workspace, period: Period | None, departments: Sequence[Department]
 ) -> StatusGrid:
     """One query; all of the workspace's shared goals when there is no period."""
-    goals = Q(goal__workspace=workspace, goal_id__in=shared_goal_ids())
+    goals = Q(
+        goal__workspace=workspace, goal_id__in=shared_goal_ids(workspace=workspace, period=period)
+    )
     if period is not None:
         goals &= Q(goal__period=period)
     counts = {
