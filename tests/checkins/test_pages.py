@@ -25,6 +25,12 @@ def past_due(monkeypatch, bounds):
     )
 
 
+@pytest.fixture
+def before_due(monkeypatch, bounds):
+    """Pages see the current cycle's first day, before anything is due."""
+    monkeypatch.setattr(views, "workspace_today", lambda workspace: bounds.starts_on)
+
+
 def _check_in(goal: Goal, author=None) -> CheckIn:
     return CheckIn.objects.create(
         cycle=cycle_current(workspace=goal.workspace), goal=goal, confidence=7, author=author
@@ -34,7 +40,7 @@ def _check_in(goal: Goal, author=None) -> CheckIn:
 # --- The dashboard panel ---------------------------------------------------------------
 
 
-def test_panel_shows_completion_per_department(acme, goal, as_user):
+def test_panel_shows_completion_per_department(acme, goal, as_user, before_due):
     shared = GoalFactory(workspace=acme.workspace, owner_departments=[acme.product, acme.sales])
     GoalFactory(workspace=acme.workspace, owner_departments=[acme.sales], status="draft")
     _check_in(shared)

@@ -12,9 +12,11 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from checkins.cycles import cycle_bounds
 from checkins.models import CheckIn, Cycle
+from checkins.services.cycles import cycle_current
 from goals.models import KPI, Goal, Measurement, Period
-from teams.models import Department, Membership, Role, User, Workspace
+from teams.models import Cadence, Department, Membership, Role, User, Workspace
 from tests.factories import UserFactory
 
 DEMO_ROLES = {
@@ -181,10 +183,14 @@ def test_demo_open_goals_have_a_checkin_by_their_lead_for_every_past_cycle(db):
     today = london_today()
     cycles = list(Cycle.objects.filter(workspace__slug="acme").order_by("starts_on"))
     assert len(cycles) == 7
-    assert all(c.due_on == c.starts_on + timedelta(days=11) for c in cycles)
     assert all(b.starts_on - a.starts_on == timedelta(days=14) for a, b in pairwise(cycles))
+    for cycle in cycles:
+        bounds = cycle_bounds(Cadence.BIWEEKLY, cycle.starts_on)
+        assert (cycle.starts_on, cycle.due_on) == (bounds.starts_on, bounds.due_on)
+    # The app's current cycle is the newest seeded one, not a new row.
+    assert cycle_current(workspace=cycles[0].workspace, today=today) == cycles[-1]
     past = [c for c in cycles if c.due_on < today]
-    assert len(past) == 6
+    assert len(past) == (7 if cycles[-1].due_on < today else 6)
     assert not CheckIn.objects.filter(cycle__in=[c for c in cycles if c not in past]).exists()
     goals = Goal.objects.filter(workspace__slug="acme").prefetch_related("owner_departments")
     assert len(goals) == 13

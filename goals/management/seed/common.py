@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection, models
 from django.utils import timezone
 
+from checkins.cycles import cycle_bounds
 from checkins.models import CheckIn, Cycle
 from goals.models import Goal, Measurement, Period
 from goals.services.goals import period_create
@@ -20,8 +21,6 @@ from teams.models import User, Workspace
 PASSWORD = "alignment-demo"  # noqa: S105 -- the published demo password
 TIMEZONE = "Europe/London"
 BATCH_SIZE = 5000
-CYCLE_LENGTH = timedelta(days=14)
-CYCLE_DUE_AFTER = timedelta(days=11)
 CENT = Decimal("0.01")
 COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -59,13 +58,15 @@ def periods_create(workspace: Workspace, actor: User, quarters: Iterable[Quarter
 
 
 def cycles_create(workspace: Workspace, today: date, count: int) -> list[Cycle]:
-    """``count`` bi-weekly cycles, newest first; the newest starts on this week's Monday."""
-    monday = today - timedelta(days=today.weekday())
-    starts = [monday - CYCLE_LENGTH * k for k in range(count)]
-    return Cycle.objects.bulk_create(
-        [Cycle(workspace=workspace, starts_on=s, due_on=s + CYCLE_DUE_AFTER) for s in starts],
-        batch_size=BATCH_SIZE,
-    )
+    """``count`` cycles of the workspace's cadence, newest (the one holding ``today``) first,
+    dated by :func:`checkins.cycles.cycle_bounds` as the app dates them, so the cycle the app
+    calls current is the seeded one."""
+    cycles, day = [], today
+    for _ in range(count):
+        bounds = cycle_bounds(workspace.checkin_cadence, day)
+        cycles.append(Cycle(workspace=workspace, starts_on=bounds.starts_on, due_on=bounds.due_on))
+        day = bounds.starts_on - timedelta(days=1)
+    return Cycle.objects.bulk_create(cycles, batch_size=BATCH_SIZE)
 
 
 def checkins_backdate(cycles: Iterable[Cycle], tz: ZoneInfo) -> None:
