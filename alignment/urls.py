@@ -63,6 +63,7 @@ urlpatterns = [
     path("api/", include("alignment.api.urls")),
     path("workspaces/", team_views.workspace_list, name="workspace_list"),
     path("workspaces/new/", team_views.workspace_create, name="workspace_create"),
+    path("workspaces/import/", team_views.workspace_import, name="workspace_import"),
     path("invitations/<str:token>/", team_views.invitation_accept, name="invitation_accept"),
     path("w/<slug:ws>/", include(workspace_patterns)),
 ]

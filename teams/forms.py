@@ -1,4 +1,8 @@
+import json
+import unicodedata
 import zoneinfo
+from collections.abc import Iterator
+from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import (
@@ -8,11 +12,15 @@ from django.contrib.auth.forms import (
     SetPasswordForm,
     UserCreationForm,
 )
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 
 from alignment.lib.forms import Form, StyledFormMixin
 from teams.models import Cadence, Department, Role, User, Workspace
 
 TIMEZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
+# Larger exports go through ``manage.py workspace_import``: a page keeps its memory small.
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
 class WorkspaceForm(Form):
@@ -38,6 +46,40 @@ class WorkspaceForm(Form):
                 "checkin_cadence": workspace.checkin_cadence,
             },
         )
+
+
+class WorkspaceImportForm(Form):
+    document = forms.FileField(
+        label="Export file",
+        help_text="The .json file downloaded from a workspace's settings.",
+        widget=forms.FileInput(attrs={"accept": ".json,application/json"}),
+    )
+    name = forms.CharField(
+        max_length=120, required=False, help_text="Blank keeps the name in the file."
+    )
+    slug = forms.SlugField(
+        label="Web address",
+        max_length=60,
+        required=False,
+        help_text="As in /w/acme-analytics/; blank makes one from the name.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own ids: it shares the page with the create form, which has a name field too.
+        kwargs.setdefault("auto_id", "id_import_%s")
+        super().__init__(*args, **kwargs)
+
+    def clean_document(self) -> Any:
+        upload = self.cleaned_data["document"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise ValidationError(
+                f"This file is larger than {filesizeformat(MAX_IMPORT_BYTES)}; an operator can "
+                "import it with manage.py workspace_import."
+            )
+        try:
+            return json.load(upload)
+        except ValueError as error:  # also UnicodeDecodeError
+            raise ValidationError(f"This file is not JSON: {error}.") from None
 
 
 class DepartmentForm(Form):
@@ -103,7 +145,17 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
 
 
 class ResetForm(StyledFormMixin, PasswordResetForm):
-    pass
+    def get_users(self, email: str) -> Iterator[User]:
+        """Active accounts with this address, including those a workspace import made without
+        a usable password (Django's form skips them): this is how their owners choose one.
+        The Unicode-aware comparison is Django's guard against look-alike addresses."""
+        wanted = _folded(email)
+        users = User._default_manager.filter(email__iexact=email, is_active=True)
+        return (user for user in users if _folded(user.email) == wanted)
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
 
 
 class NewPasswordForm(StyledFormMixin, SetPasswordForm):

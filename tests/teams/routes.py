@@ -16,6 +16,7 @@ def _first_membership(globex) -> dict:
 ROUTES = [
     Route("workspace_settings", Role.ADMIN),
     Route("workspace_settings", Role.ADMIN, "post"),
+    Route("workspace_export", Role.ADMIN),
     Route("department_list", Role.MEMBER),
     Route("department_list", Role.ADMIN, "post"),
     Route(
