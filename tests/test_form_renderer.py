@@ -1,7 +1,10 @@
 """alignment.lib.forms.FormRenderer writes selects exactly as Django's templates do."""
 
+import re
+
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.template.loader import render_to_string
 
 from alignment.lib.forms import FormRenderer
 
@@ -50,3 +53,18 @@ def test_other_widgets_still_render_through_templates():
     ours, django = _both(forms.TextInput(attrs={"placeholder": "a < b"}), "name", "x")
     assert ours == django
     assert 'placeholder="a &lt; b"' in ours
+
+
+def test_the_field_include_renders_every_element_the_input_is_described_by():
+    """Screen readers read help and errors through aria-describedby: each id must exist."""
+
+    class Sample(forms.Form):
+        name = forms.CharField(help_text="What people call it.")
+
+    form = Sample({})
+    assert not form.is_valid()
+    html = render_to_string("includes/field.html", {"field": form["name"]})
+    described_by = re.search(r'aria-describedby="([^"]+)"', html).group(1).split()
+    assert described_by == ["id_name_helptext", "id_name_error"]
+    for element_id in described_by:
+        assert f'id="{element_id}"' in html
