@@ -85,6 +85,7 @@ TEMPLATES = [
         },
     },
 ]
+FORM_RENDERER = "alignment.lib.forms.FormRenderer"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {
@@ -278,6 +279,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Goal statuses appear on goals, check-ins and filters: one named enum for all of them.
+    "ENUM_NAME_OVERRIDES": {
+        "GoalStatusEnum": "goals.models.Goal.Status",
+        "WorkshopPhaseEnum": "workshops.models.Workshop.Phase",
+        "ProposalStatusEnum": "workshops.models.Proposal.Status",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "alignment.api.schema.add_error_responses",

@@ -59,7 +59,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include(account_patterns)),
     path("account/tokens/", token_pages.token_list, name="api_tokens"),
-    path("account/tokens/<int:pk>/revoke/", token_pages.token_revoke, name="api_token_revoke"),
+    path("account/tokens/<id:pk>/revoke/", token_pages.token_revoke, name="api_token_revoke"),
     path("api/", include("alignment.api.urls")),
     path("workspaces/", team_views.workspace_list, name="workspace_list"),
     path("workspaces/new/", team_views.workspace_create, name="workspace_create"),

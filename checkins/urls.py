@@ -6,12 +6,12 @@ from checkins import views
 urlpatterns = [
     path("checkins/", views.my_checkins, name="my_checkins"),
     path("checkins/panel/", views.checkin_panel, name="checkin_panel"),
-    path("checkins/goals/<int:goal>/", views.checkin_form, name="checkin_form"),
+    path("checkins/goals/<id:goal>/", views.checkin_form, name="checkin_form"),
     path("checkins/link/<str:token>/", views.checkin_link, name="checkin_link"),
     path("asks/", views.ask_inbox, name="ask_inbox"),
-    path("asks/<int:pk>/respond/", views.ask_respond_view, name="ask_respond"),
+    path("asks/<id:pk>/respond/", views.ask_respond_view, name="ask_respond"),
     path("notifications/", views.notifications, name="notifications"),
-    path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
+    path("notifications/<id:pk>/open/", views.notification_open, name="notification_open"),
     path(
         "notifications/read/",
         views.notifications_mark_read_view,

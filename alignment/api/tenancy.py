@@ -47,7 +47,7 @@ class WorkspaceScoped:
     read_role: Role = Role.MEMBER
     action_roles: dict[str, Role] = {}
     workspace_field = "workspace"
-    lookup_value_converter = "int"
+    lookup_value_converter = "id"
 
     def check_permissions(self, request: Request) -> None:
         if request.user.is_authenticated:

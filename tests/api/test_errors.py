@@ -39,3 +39,21 @@ def test_an_unknown_api_path_gets_a_json_404(client):
         response = client.get(path)
         assert response.status_code == 404
         assert "end with a slash" in response.json()["detail"]
+
+
+HUGE = "540826796921247149156869873759944704"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"goals/{HUGE}/",
+        f"goals/{HUGE}/checkins/",
+        f"kpis/{HUGE}/measurements/",
+        f"workshops/{HUGE}/proposals/1/comments/",
+    ],
+)
+def test_an_api_path_with_an_impossible_id_is_a_json_404(path, acme, api_as):
+    response = api_as(acme.ada).post(f"/api/v1/workspaces/acme/{path}", {}, format="json")
+    assert response.status_code == 404
+    assert "detail" in response.json()
