@@ -3,12 +3,14 @@
 The rules stay in :mod:`goals.smart`; this module only gathers what they read.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 
 from goals.models import Goal, Measurement, Period
 from goals.smart import Draft
@@ -29,6 +31,28 @@ def kpi_history(*, workspace: Workspace, kpi_id: int | None) -> list[Decimal]:
         "-date", "-id"
     )
     return list(values.values_list("value", flat=True)[:HISTORY_LENGTH])[::-1]
+
+
+def kpi_histories(*, workspace: Workspace, kpi_ids: Iterable[int]) -> dict[int, list[Decimal]]:
+    """:func:`kpi_history` of several KPIs at once (one query), keyed by KPI id."""
+    ids = set(kpi_ids)
+    histories: dict[int, list[Decimal]] = {pk: [] for pk in ids}
+    if not ids:
+        return histories
+    latest = (
+        Measurement.objects.filter(kpi_id__in=ids, kpi__workspace=workspace)
+        .annotate(
+            recency=Window(
+                RowNumber(), partition_by=[F("kpi_id")], order_by=[F("date").desc(), F("id").desc()]
+            )
+        )
+        .filter(recency__lte=HISTORY_LENGTH)
+        .order_by("kpi_id", "date", "id")
+        .values_list("kpi_id", "value")
+    )
+    for kpi_id, value in latest:
+        histories[kpi_id].append(value)
+    return histories
 
 
 def draft_for_goal(goal: Goal, *, mission: str, history: Sequence[Decimal] = ()) -> Draft:

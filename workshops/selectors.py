@@ -144,11 +144,11 @@ def proposal_steps(*, proposal: Proposal) -> QuerySet[Step]:
     return proposal.steps.select_related("department")
 
 
-def board_proposals(*, workshop: Workshop, user: User) -> list[Proposal]:
-    """The active proposals with their votes, the person's own vote, comments, owners and steps,
-    each with its SMART result; ranked by votes once voting has started."""
+def proposal_list(*, workshop: Workshop, user: User) -> QuerySet[Proposal]:
+    """Every proposal of the workshop (any status) with its author, owners, counts and this
+    person's vote; ranked by votes once voting has started, else in the order proposed."""
     proposals = (
-        Proposal.objects.filter(workshop=workshop, status=Proposal.Status.ACTIVE)
+        Proposal.objects.filter(workshop=workshop)
         .select_related("author")
         .annotate(
             vote_count=_count(Vote, proposal="pk"),
@@ -157,12 +157,22 @@ def board_proposals(*, workshop: Workshop, user: User) -> list[Proposal]:
             my_vote=Exists(Vote.objects.filter(proposal=OuterRef("pk"), voter=user)),
         )
         .prefetch_related(
-            Prefetch("owner_departments", queryset=Department.objects.order_by("name")),
-            Prefetch("steps", queryset=Step.objects.select_related("department")),
+            Prefetch("owner_departments", queryset=Department.objects.order_by("name"))
         )
     )
     if workshop.phase_reached(Workshop.Phase.VOTE):
-        proposals = proposals.order_by("-vote_count", "created_at", "id")
+        return proposals.order_by("-vote_count", "created_at", "id")
+    return proposals.order_by("created_at", "id")
+
+
+def board_proposals(*, workshop: Workshop, user: User) -> list[Proposal]:
+    """The active proposals with their votes, the person's own vote, comments, owners and steps,
+    each with its SMART result; ranked by votes once voting has started."""
+    proposals = (
+        proposal_list(workshop=workshop, user=user)
+        .filter(status=Proposal.Status.ACTIVE)
+        .prefetch_related(Prefetch("steps", queryset=Step.objects.select_related("department")))
+    )
     result = list(proposals)
     for rank, proposal in enumerate(result, start=1):
         proposal.rank = rank
@@ -237,3 +247,21 @@ def summary_proposals(*, workshop: Workshop) -> list[Proposal]:
         )
         .order_by(F("goal__priority").asc(nulls_last=True), "-vote_count", "created_at", "id")
     )
+
+
+def workshop_participants(*, workshop: Workshop) -> QuerySet[WorkshopParticipant]:
+    """The invited people (the facilitator among them), by name."""
+    return WorkshopParticipant.objects.filter(workshop=workshop).select_related("user")
+
+
+def workshop_steps(*, workshop: Workshop) -> QuerySet[Step]:
+    """The department steps of every proposal of the workshop, by proposal then department."""
+    return (
+        Step.objects.filter(proposal__workshop=workshop)
+        .select_related("department", "author")
+        .order_by("proposal_id", "department__name", "created_at", "id")
+    )
+
+
+def votes_used(*, workshop: Workshop, user: User) -> int:
+    return Vote.objects.filter(workshop=workshop, voter=user).count()

@@ -6,12 +6,14 @@ board sees the new version on its next one-second poll of :func:`workshop_state`
 JavaScript every form posts normally and is redirected back to the board.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -506,6 +508,43 @@ def _steps_context(request: HttpRequest, proposal: Proposal, form=None) -> dict:
     return context
 
 
+# The two sections of the proposal panel a form posts to: their context and form name.
+SECTIONS: dict[str, tuple[Callable[..., dict], str]] = {
+    "comments": (_comments_context, "comment_form"),
+    "steps": (_steps_context, "step_form"),
+}
+
+
+def _section_post(
+    request: HttpRequest,
+    proposal: Proposal,
+    form: Form,
+    save: Callable[[dict[str, Any]], str],
+    *,
+    section: str,
+) -> HttpResponse:
+    """A form posted to one section of the proposal panel (``SECTIONS``): ``save`` calls the
+    service with the cleaned data and returns the success message. HTMX gets the section
+    re-rendered (with the form's errors, 400); a plain POST goes back to the board, or gets the
+    proposal page with the errors."""
+    context, form_name = SECTIONS[section]
+    template = f"workshops/proposal.html#{section}"
+    if form.is_valid():
+        try:
+            message = save(form.cleaned_data)
+        except ValidationError as error:
+            if _is_about_state(error):
+                return _refused(request, proposal.workshop, error)
+            add_service_errors(form, error)
+        else:
+            if not request.htmx:
+                return _changed(request, proposal.workshop, message)
+            return _panel_response(request, template, context(request, proposal), ok=True)
+    if not request.htmx:
+        return _proposal_page(request, proposal, status=400, **{form_name: form})
+    return _panel_response(request, template, context(request, proposal, form), ok=False)
+
+
 @workspace_view(Role.MEMBER)
 @require_GET
 def proposal_detail(request: WorkspaceRequest, pk: int, proposal_pk: int) -> HttpResponse:
@@ -614,32 +653,12 @@ def comment_create(request: WorkspaceRequest, pk: int, proposal_pk: int) -> Http
         workspace=request.workspace, user=request.user, workshop_pk=pk, pk=proposal_pk
     )
     form = CommentForm(request.POST, proposal=proposal)
-    if form.is_valid():
-        try:
-            services.comment_create(
-                proposal=proposal, actor=request.user, body=form.cleaned_data["body"]
-            )
-        except ValidationError as error:
-            if _is_about_state(error):
-                return _refused(request, proposal.workshop, error)
-            add_service_errors(form, error)
-        else:
-            if not request.htmx:
-                return _changed(request, proposal.workshop, "Comment added.")
-            return _panel_response(
-                request,
-                "workshops/proposal.html#comments",
-                _comments_context(request, proposal),
-                ok=True,
-            )
-    if not request.htmx:
-        return _proposal_page(request, proposal, status=400, comment_form=form)
-    return _panel_response(
-        request,
-        "workshops/proposal.html#comments",
-        _comments_context(request, proposal, form),
-        ok=False,
-    )
+
+    def save(data: dict[str, Any]) -> str:
+        services.comment_create(proposal=proposal, actor=request.user, body=data["body"])
+        return "Comment added."
+
+    return _section_post(request, proposal, form, save, section="comments")
 
 
 @workspace_view(Role.MEMBER)
@@ -737,30 +756,12 @@ def step_create(request: WorkspaceRequest, pk: int, proposal_pk: int) -> HttpRes
     )
     departments = list(selectors.workshop_departments(workshop=proposal.workshop))
     form = StepForm(request.POST, proposal=proposal, departments=departments)
-    if form.is_valid():
-        try:
-            step = services.step_create(proposal=proposal, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            if _is_about_state(error):
-                return _refused(request, proposal.workshop, error)
-            add_service_errors(form, error)
-        else:
-            if not request.htmx:
-                return _changed(request, proposal.workshop, f"Added the step “{step}”.")
-            return _panel_response(
-                request,
-                "workshops/proposal.html#steps",
-                _steps_context(request, proposal),
-                ok=True,
-            )
-    if not request.htmx:
-        return _proposal_page(request, proposal, status=400, step_form=form)
-    return _panel_response(
-        request,
-        "workshops/proposal.html#steps",
-        _steps_context(request, proposal, form),
-        ok=False,
-    )
+
+    def save(data: dict[str, Any]) -> str:
+        step = services.step_create(proposal=proposal, actor=request.user, **data)
+        return f"Added the step “{step}”."
+
+    return _section_post(request, proposal, form, save, section="steps")
 
 
 @workspace_view(Role.MEMBER)

@@ -1,4 +1,5 @@
-"""Errors as the API promises them: 400 with field errors, 403, 404, 409; never a 500 for input.
+"""Errors as the API promises them: 400 with field errors, 403, 404, 409, 413; never a 500
+for input.
 
 Services raise Django's ``ValidationError`` (keyed by field), ``PermissionDenied`` and
 ``Http404``; views let them through and this handler turns them into responses.
@@ -6,7 +7,8 @@ Services raise Django's ``ValidationError`` (keyed by field), ``PermissionDenied
 
 import logging
 
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from rest_framework import exceptions, status
@@ -26,6 +28,12 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, ObjectDoesNotExist):
         exc = exceptions.NotFound()
+    elif isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return Response(
+            {"detail": f"The request body is over the {limit:,} bytes this server accepts."},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     elif isinstance(exc, IntegrityError):
         # A constraint the service checked was broken by a simultaneous request.
         logger.warning("API write lost a race: %s", exc)

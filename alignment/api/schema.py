@@ -9,6 +9,7 @@ ERRORS = {
     "403": ("The caller's role may not do this (or a session request had no CSRF token).", "Error"),
     "404": ("Not found, or it belongs to a workspace the caller is not in.", "Error"),
     "409": ("A simultaneous change conflicts with this one; reload and retry.", "Error"),
+    "412": ("`If-Match` names a version that is no longer current; fetch it again.", "Error"),
     "429": ("Too many requests; `Retry-After` says how many seconds to wait.", "Error"),
 }
 
@@ -52,6 +53,8 @@ def add_error_responses(result: dict, generator, request, public) -> dict:
                 codes += ["400", "409"]
             elif query:
                 codes.append("400")
+            if any(p["name"] == "If-Match" for p in operation.get("parameters", [])):
+                codes.append("412")
             responses = operation.setdefault("responses", {})
             for code in codes:
                 responses.setdefault(code, _response(code))

@@ -16,7 +16,9 @@ from checkins.services.cycles import cycle_current
 from checkins.services.reminders import reminders_cancel_for_checkin
 from goals.models import Goal
 from goals.services.goals import goal_refresh_progress, goal_update
-from teams.models import Membership
+from integrations.models import Event
+from integrations.services import webhook_emit
+from teams.models import Membership, User
 
 FIELDS = ("value", "confidence", "moved", "blockers", "next_steps")
 
@@ -36,7 +38,9 @@ def checkin_save(
     today: date | None = None,
 ) -> CheckIn:
     """Log (or correct) the goal's check-in for the current cycle, raise its asks, and bring
-    the goal's value and progress, and with ``set_status`` its status, up to date.
+    the goal's value and progress, and with ``set_status`` its status, up to date. Sends the
+    ``checkin.created`` webhook event (see :func:`checkin_created_emit`), and
+    ``goal.status_changed`` when the status moves.
 
     Refused for a goal of another workspace, a draft or closed goal, and a person who does not
     answer for one of the goal's owner departments.
@@ -106,4 +110,35 @@ def checkin_save(
     if set_status and status != locked.status:
         goal_update(goal=locked, actor=actor, status=status)
     goal_refresh_progress(goal=locked)
+    checkin_created_emit(checkin=checkin, goal=locked, actor=actor, correction=bool(before))
     return checkin
+
+
+def checkin_created_emit(*, checkin: CheckIn, goal: Goal, actor: User, correction: bool) -> None:
+    """Send the ``checkin.created`` webhook event (on commit, see webhook_emit).
+
+    Its ``data`` is ``{"checkin": {"id", "value", "confidence", "created_at"}, "goal": {"id",
+    "title", "status", "progress"}, "author": {"id", "name"}, "correction": bool}``: the goal as
+    the check-in left it, and ``correction`` true when it replaced this cycle's earlier
+    check-in of the goal (same ``checkin.id``). ``value`` is a decimal string or null.
+    """
+    webhook_emit(
+        workspace=goal.workspace,
+        event=Event.CHECKIN_CREATED,
+        payload={
+            "checkin": {
+                "id": checkin.pk,
+                "value": checkin.value,
+                "confidence": checkin.confidence,
+                "created_at": checkin.created_at,
+            },
+            "goal": {
+                "id": goal.pk,
+                "title": goal.title,
+                "status": str(goal.status),
+                "progress": goal.progress,
+            },
+            "author": {"id": actor.pk, "name": actor.get_full_name() or actor.username},
+            "correction": correction,
+        },
+    )

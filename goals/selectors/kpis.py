@@ -1,5 +1,6 @@
 """Reads for KPIs and their measurements, with their joins already made."""
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -85,9 +86,23 @@ def kpi_series(*, kpi: KPI, limit: int) -> list[Measurement]:
     return list(reversed(latest))
 
 
-def kpi_measurements(*, kpi: KPI) -> QuerySet[Measurement]:
-    """A KPI's measurements, newest first, with who entered them."""
-    return kpi.measurements.select_related("created_by").order_by("-date", "-id")
+def kpi_measurements(
+    *,
+    kpi: KPI,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    source: str | None = None,
+) -> QuerySet[Measurement]:
+    """A KPI's measurements, newest first, with who entered them; ``since`` and ``until``
+    include their day."""
+    measurements = kpi.measurements.select_related("created_by")
+    if since is not None:
+        measurements = measurements.filter(date__gte=since)
+    if until is not None:
+        measurements = measurements.filter(date__lte=until)
+    if source is not None:
+        measurements = measurements.filter(source=source)
+    return measurements.order_by("-date", "-id")
 
 
 def kpi_goals(*, kpi: KPI) -> QuerySet[Goal]:

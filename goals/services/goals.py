@@ -16,6 +16,8 @@ from alignment.lib.tenancy import ensure_in_workspace, ensure_members
 from goals import progress, tasks
 from goals.models import KPI, Goal, Measurement, Period, Retrospective, Win
 from goals.selectors.goals import priority_goals
+from integrations.models import Event
+from integrations.services import webhook_emit
 from teams.models import Department, User, Workspace
 
 GOAL_FIELDS = (
@@ -50,6 +52,48 @@ PROGRESS_FIELDS = {
 }
 # Reaching these needs a retrospective: see goal_close().
 CLOSING_STATUSES = (Goal.Status.ACHIEVED, Goal.Status.MISSED)
+# Checked by goal_validate_links() (or set by the service), so full_clean() need not query them.
+GOAL_LINKS = ["workspace", "parent", "period", "kpi", "accountable", "created_by"]
+
+
+def _goal_clean(goal: Goal) -> None:
+    """``goal.full_clean()`` without a query: the links are checked by goal_validate_links(),
+    and the check constraints a person can break are checked here with their own messages
+    (the database enforces every one of them)."""
+    goal.full_clean(exclude=GOAL_LINKS, validate_constraints=False)
+    broken = []
+    if goal.start_date and goal.due_date and goal.due_date < goal.start_date:
+        broken.append("The due date cannot be before the start date.")
+    if goal.baseline is not None and goal.target is not None and goal.baseline == goal.target:
+        broken.append("The target must differ from the baseline.")
+    if goal.weight < 1:
+        broken.append("The weight is a whole number from 1 to 100.")
+    if broken:
+        raise ValidationError(broken)
+
+
+def goal_status_changed_emit(*, goal: Goal, actor: User | None, before: str) -> None:
+    """Send the ``goal.status_changed`` webhook event (on commit, see webhook_emit).
+
+    Its ``data`` is ``{"goal": {"id", "title"}, "from": <status>, "to": <status>, "actor":
+    {"id", "name"} or null}``, statuses being :class:`goals.models.Goal.Status` values.
+    """
+    webhook_emit(
+        workspace=goal.workspace,
+        event=Event.GOAL_STATUS_CHANGED,
+        payload={
+            "goal": {"id": goal.pk, "title": goal.title},
+            "from": str(before),
+            "to": str(goal.status),
+            "actor": _actor_payload(actor),
+        },
+    )
+
+
+def _actor_payload(actor: User | None) -> dict[str, Any] | None:
+    if actor is None or not actor.is_authenticated:
+        return None
+    return {"id": actor.pk, "name": actor.get_full_name() or actor.username}
 
 
 def goal_validate_links(
@@ -105,7 +149,7 @@ def goal_create(
         accountable=fields.get("accountable"),
     )
     goal = Goal(workspace=workspace, title=title, created_by=actor, **fields)
-    goal.full_clean()
+    _goal_clean(goal)
     goal.save()
     goal.owner_departments.set(owners)
     goal.contributing_departments.set(contributors)
@@ -170,7 +214,7 @@ def goal_update(
     for key, value in fields.items():
         setattr(goal, key, value)
     goal.version = locked.version + 1
-    goal.full_clean()
+    _goal_clean(goal)
     goal.save(update_fields=[*fields, "version", "updated_at"])
     if owners is not None:
         goal.owner_departments.set(owners)
@@ -190,6 +234,8 @@ def goal_update(
         goal_refresh_progress(goal=goal)
         if old_parent is not None and old_parent.pk != goal.parent_id:
             goal_refresh_progress(goal=old_parent)
+    if "status" in changes:
+        goal_status_changed_emit(goal=goal, actor=actor, before=before["status"])
     return goal
 
 
@@ -290,7 +336,7 @@ def goal_close(
     before = locked.status
     goal.status = status
     goal.version = locked.version + 1
-    goal.full_clean()
+    _goal_clean(goal)
     goal.save(update_fields=["status", "version", "updated_at"])
     retrospective = Retrospective.objects.filter(goal=goal).first() or Retrospective(goal=goal)
     retrospective.workspace = goal.workspace
@@ -311,6 +357,7 @@ def goal_close(
         ),
         changes=diff({"status": before}, {"status": status}),
     )
+    goal_status_changed_emit(goal=goal, actor=actor, before=before)
     if status == Goal.Status.ACHIEVED and goal.owner_departments.count() >= 2:
         goal_win_post(goal=goal)
     return retrospective
@@ -382,7 +429,7 @@ def goal_carry_over(
             goal.start_date = period.start_date
         goal.priority = None
         goal.version += 1
-        goal.full_clean()
+        _goal_clean(goal)
         goal.save(
             update_fields=["period", "due_date", "start_date", "priority", "version", "updated_at"]
         )

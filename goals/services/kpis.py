@@ -7,6 +7,7 @@ every write path.
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -29,6 +30,10 @@ MAX_ROWS = 10_000
 # Measurement.value keeps four decimal places and at most 14 digits before the point.
 VALUE_PLACES = Decimal("0.0001")
 VALUE_LIMIT = Decimal(10) ** 14
+# YYYY-MM-DD, the month and day also with one digit as spreadsheets copy them.
+DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+# Read once: Source.values builds a new list on every access, and a batch checks 10,000 rows.
+SOURCES = tuple(Measurement.Source.values)
 
 
 @dataclass(frozen=True)
@@ -182,8 +187,11 @@ def _parse_date(raw: Any) -> dt.date:
     text = str(raw if raw is not None else "").strip()
     if not text:
         raise ValueError("the date is missing")
+    match = DATE.fullmatch(text)
     try:
-        return dt.datetime.strptime(text, "%Y-%m-%d").date()
+        if match is None:
+            raise ValueError
+        return dt.date(*(int(part) for part in match.groups()))
     except ValueError:
         raise ValueError(f"“{text}” is not a date (write it as YYYY-MM-DD)") from None
 
@@ -207,8 +215,8 @@ def _parse_value(raw: Any) -> Decimal:
 
 def _parse_source(raw: Any, default: str) -> str:
     source = default if raw in (None, "") else str(raw)
-    if source not in Measurement.Source.values:
-        raise ValueError(f"“{source}” is not a source ({', '.join(Measurement.Source.values)})")
+    if source not in SOURCES:
+        raise ValueError(f"“{source}” is not a source ({', '.join(SOURCES)})")
     return source
 
 
@@ -248,35 +256,52 @@ def measurement_record(
     date: dt.date | str,
     value: Decimal | float | int | str,
     source: str = Measurement.Source.MANUAL,
+    upsert: bool = False,
 ) -> Measurement:
-    """Record one value; refuses a second value for the same date and source."""
+    """Record one value. A second value for the same date and source is refused, or with
+    ``upsert`` replaces the first."""
     parsed, reasons = _parse_fields(date, value, source, Measurement.Source.MANUAL)
     if reasons:
         raise ValidationError({field: _sentence(reason) for field, reason in reasons.items()})
     duplicate = ValidationError(
         {
-            "date": f"{kpi} already has a {parsed['source']} value for {parsed['date']:%Y-%m-%d}; "
-            "delete it first or pick another date."
+            "date": f"{kpi} already has a value for {parsed['date']:%Y-%m-%d} from "
+            f"“{parsed['source']}”; delete it first or pick another date."
         }
     )
-    if Measurement.objects.filter(kpi=kpi, date=parsed["date"], source=parsed["source"]).exists():
+    measurement = (
+        Measurement.objects.select_for_update()
+        .filter(kpi=kpi, date=parsed["date"], source=parsed["source"])
+        .first()
+    )
+    if measurement is not None and not upsert:
         raise duplicate
-    measurement = Measurement(kpi=kpi, created_by=actor, **parsed)
-    measurement.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            measurement.save()
-    except IntegrityError:
-        raise duplicate from None
+    if measurement is None:
+        measurement = Measurement(kpi=kpi, created_by=actor, **parsed)
+        measurement.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():
+                measurement.save()
+        except IntegrityError:
+            raise duplicate from None
+        summary = f"recorded {measurement.value.normalize():f} {kpi.unit}"
+        changes: dict[str, Any] = {"value": str(measurement.value)}
+    else:
+        previous = measurement.value
+        measurement.value = parsed["value"]
+        measurement.save(update_fields=["value"])
+        summary = (
+            f"replaced {previous.normalize():f} with {measurement.value.normalize():f} {kpi.unit}"
+        )
+        changes = {"value": [str(previous), str(measurement.value)]}
     _refresh_goals(kpi)
     audit_record(
         workspace=kpi.workspace,
         actor=actor,
         verb="measured",
         target=kpi,
-        summary=f"{actor or 'Someone'} recorded {measurement.value.normalize():f} {kpi.unit} "
-        f"for {kpi} on {measurement.date:%Y-%m-%d}",
-        changes={"date": str(measurement.date), "value": str(measurement.value)},
+        summary=f"{actor or 'Someone'} {summary.rstrip()} for {kpi} on {measurement.date:%Y-%m-%d}",
+        changes={"date": str(measurement.date), **changes},
     )
     return measurement
 
@@ -384,7 +409,7 @@ def measurements_check(
             checked[index] = replace(row, replaces=recorded)
         else:
             errors.setdefault(row.row, []).append(
-                f"{kpi} already has a {row.source} value for {row.date:%Y-%m-%d} "
+                f"{kpi} already has a value for {row.date:%Y-%m-%d} from “{row.source}” "
                 f"({recorded.normalize():f})"
             )
     if errors:

@@ -14,6 +14,7 @@ class Case:
     method: str
     path: Callable[..., str]
     role: Role
-    data: dict | list | None = None
+    # The body, or a function of acme that returns it (when it names ids).
+    data: dict | list | Callable[..., dict | list] | None = None
     # The same path with the id of an object of the other workspace.
     foreign: Callable[..., str] | None = None

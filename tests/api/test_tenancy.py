@@ -36,8 +36,9 @@ def _url(case: Case, acme) -> str:
     return f"/api/v1/workspaces/acme/{case.path(acme)}"
 
 
-def _send(client, case: Case, url: str):
-    return getattr(client, case.method)(url, case.data, format="json")
+def _send(client, case: Case, url: str, acme):
+    data = case.data(acme) if callable(case.data) else case.data
+    return getattr(client, case.method)(url, data, format="json")
 
 
 pytestmark = pytest.mark.django_db
@@ -74,14 +75,14 @@ def test_every_workspace_endpoint_has_a_case(acme):
 
 @pytest.mark.parametrize("case", CASES, ids=_ids)
 def test_anonymous_caller_gets_401(case, acme, anonymous):
-    response = _send(anonymous, case, _url(case, acme))
+    response = _send(anonymous, case, _url(case, acme), acme)
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
 
 
 @pytest.mark.parametrize("case", CASES, ids=_ids)
 def test_outsider_gets_404(case, acme, oscar, api_as):
-    response = _send(api_as(oscar), case, _url(case, acme))
+    response = _send(api_as(oscar), case, _url(case, acme), acme)
     assert response.status_code == 404
     assert response.json() == {"detail": "No such workspace."}
 
@@ -89,19 +90,19 @@ def test_outsider_gets_404(case, acme, oscar, api_as):
 @pytest.mark.parametrize("case", [c for c in CASES if c.role != Role.GUEST], ids=_ids)
 def test_role_below_the_endpoint_gets_403(case, acme, api_as):
     below = list(Role)[case.role.rank - 1]
-    response = _send(api_as(getattr(acme, ROLE_PERSONA[below])), case, _url(case, acme))
+    response = _send(api_as(getattr(acme, ROLE_PERSONA[below])), case, _url(case, acme), acme)
     assert response.status_code == 403
     assert "role or higher" in response.json()["detail"]
 
 
 @pytest.mark.parametrize("case", CASES, ids=_ids)
 def test_lowest_allowed_role_succeeds(case, acme, api_as):
-    response = _send(api_as(getattr(acme, ROLE_PERSONA[case.role])), case, _url(case, acme))
+    response = _send(api_as(getattr(acme, ROLE_PERSONA[case.role])), case, _url(case, acme), acme)
     assert response.status_code in (200, 201, 204), response.content
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.foreign], ids=_ids)
 def test_object_of_another_workspace_is_404_even_for_an_admin(case, acme, globex, api_as):
     url = f"/api/v1/workspaces/acme/{case.foreign(globex)}"
-    response = _send(api_as(acme.ada), case, url)
+    response = _send(api_as(acme.ada), case, url, acme)
     assert response.status_code == 404

@@ -291,7 +291,7 @@ def test_ingest_refuses_a_date_already_recorded_unless_upsert(acme, cac):
     with pytest.raises(ValidationError) as error:
         measurements_ingest(kpi=cac, actor=acme.claire, rows=rows, source="import")
     assert ingest_row_errors(error.value)[0] == [
-        (2, "Customer acquisition cost already has a import value for 2026-01-02 (130)")
+        (2, "Customer acquisition cost already has a value for 2026-01-02 from “import” (130)")
     ]
     assert Measurement.objects.count() == 1
 
