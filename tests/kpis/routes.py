@@ -47,4 +47,8 @@ ROUTES: list[Route] = [
         {"text": "2026-03-01\t120", "action": "import"},
     ),
     Route("measurement_delete", Role.LEAD, "post", _measurement, _foreign_measurement),
+    Route("measurement_export", Role.MEMBER, kwargs=_kpi, foreign=_foreign_kpi),
+    Route("measurement_import", Role.LEAD, kwargs=_kpi, foreign=_foreign_kpi),
+    Route("measurement_import", Role.LEAD, "post", _kpi, _foreign_kpi, {"token": "not-a-token"}),
+    Route("measurement_import_template", Role.LEAD, kwargs=_kpi, foreign=_foreign_kpi),
 ]

@@ -368,7 +368,7 @@ def test_paste_preview_names_every_bad_line_and_imports_nothing(acme, cac, as_us
         (4, "“2026-01-32” is not a date (write it as YYYY-MM-DD)"),
         (5, "“ten” is not a number"),
         (6, "2026-01-01 appears twice in this batch (also row 2)"),
-        (7, "Customer acquisition cost already has a manual value for 2026-01-05 (130)"),
+        (7, "Customer acquisition cost already has a value for 2026-01-05 from “manual” (130)"),
     ]
     assert "Line 4: “2026-01-32” is not a date" in response.content.decode()
     assert "Nothing was imported." in response.content.decode()

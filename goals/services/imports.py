@@ -1,0 +1,352 @@
+"""CSV imports of goals and of KPI measurements: read the file, check every row, then write all
+of them or none.
+
+A file is read once into rows (:func:`csv_read` and :func:`csv_table` refuse what is not a
+CSV we can read, naming why). Goals are checked row by row with the goal form
+(:class:`goals.forms.GoalImportForm`) and created through :func:`goals.services.goals.goal_create`;
+measurements go through :func:`goals.services.kpis.measurements_check` and
+:func:`~goals.services.kpis.measurements_ingest`.
+"""
+
+import codecs
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files import File
+from django.db import transaction
+
+from goals.forms import GoalImportForm
+from goals.models import KPI, Goal, Measurement
+from goals.selectors import goals as selectors
+from goals.services import kpis as kpi_services
+from goals.services.goals import goal_create
+from teams.models import Membership, User, Workspace
+
+# An upload larger than this is refused before it is read.
+MAX_BYTES = 1_000_000
+# Each goal goes through goal_create (about a dozen queries): 500 stay well inside a request.
+MAX_GOALS = 500
+# Cells starting with these are formulas to a spreadsheet: exports put an apostrophe before them,
+# and imports take it off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+GOAL_COLUMNS = (
+    "title",
+    "description",
+    "owner_departments",
+    "contributing_departments",
+    "accountable",
+    "parent",
+    "period",
+    "start_date",
+    "due_date",
+    "status",
+    "metric",
+    "unit",
+    "baseline",
+    "target",
+    "direction",
+    "current_value",
+    "kpi",
+    "weight",
+)
+# What the goal export adds; an import reads past these columns.
+GOAL_EXPORT_ONLY = ("id", "priority", "progress")
+MEASUREMENT_COLUMNS = ("date", "value", "source")
+MEASUREMENT_EXPORT_ONLY = ("recorded_by", "recorded_at")
+# The source of an imported value whose row leaves it blank.
+IMPORT = Measurement.Source.IMPORT
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """A row of a CSV file: its spreadsheet number (the header is row 1), its cells by column
+    name, and why it cannot be read, if so."""
+
+    row: int
+    cells: dict[str, str]
+    problem: str = ""
+
+
+EXTRA_CELLS = (
+    "this row has more cells than the header has columns (put a value that contains the "
+    "separator in double quotes)"
+)
+
+
+def csv_read(upload: File) -> str:
+    """An uploaded file's text: UTF-8, with or without a byte order mark; else why not."""
+    if upload.size > MAX_BYTES:
+        raise ValidationError(
+            f"The file is {upload.size / 1_000_000:.1f} MB; at most {MAX_BYTES / 1_000_000:g} MB "
+            "can be imported at once. Split it into smaller files."
+        )
+    data = upload.read()
+    if not data.strip():
+        raise ValidationError("The file is empty.")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ValidationError(
+            "The file is UTF-16 text. Save it as “CSV UTF-8” (or UTF-8 text) and upload it again."
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            f"The file is not UTF-8 text (an unreadable byte at position {error.start + 1:,}). "
+            "Save it as “CSV UTF-8” in your spreadsheet, or as UTF-8 text, and upload it again."
+        ) from None
+    if "\x00" in text:
+        raise ValidationError("This is not a CSV file: it contains binary data.")
+    return text
+
+
+def _column(name: str) -> str:
+    """A header as a column name: "Due date" and "due-date" are both due_date."""
+    return "_".join(name.strip().lower().replace("-", " ").split())
+
+
+def _delimiter(header_line: str, known: Sequence[str]) -> str:
+    """The separator that splits the header into the most known columns (commas by default)."""
+    counts = {
+        delimiter: sum(_column(name) in known for name in header_line.split(delimiter))
+        for delimiter in (",", ";", "\t")
+    }
+    return max(counts, key=lambda delimiter: (counts[delimiter], delimiter == ","))
+
+
+def _unescape(cell: str) -> str:
+    """A cell as it was before an export guarded it against formulas."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell
+
+
+def csv_table(
+    text: str,
+    *,
+    columns: Sequence[str],
+    required: Sequence[str],
+    ignored: Sequence[str] = (),
+    max_rows: int,
+) -> list[TableRow]:
+    """The rows of ``text`` by column. Refuses a header that lacks a ``required`` column or
+    names one that is neither in ``columns`` nor ``ignored``, and more than ``max_rows`` rows."""
+    header_line = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(header_line, columns))
+    try:
+        records = list(reader)
+    except csv.Error as error:
+        raise ValidationError(
+            f"The file is not valid CSV (line {reader.line_num}: {error})."
+        ) from None
+    header = [_column(name) for name in records[0]] if records else []
+    if not any(header):
+        raise ValidationError("The file is empty: the first row must name the columns.")
+    problems = []
+    missing = [name for name in required if name not in header]
+    if missing:
+        problems.append(
+            f"The header row lacks the column{'s' * (len(missing) > 1)} {', '.join(missing)}."
+        )
+    unknown = [name for name in header if name and name not in columns and name not in ignored]
+    if unknown:
+        problems.append(
+            f"Unknown column{'s' * (len(unknown) > 1)} {', '.join(unknown)}: the columns are "
+            f"{', '.join(columns)}."
+        )
+    doubled = sorted({name for name in header if name and header.count(name) > 1})
+    if doubled:
+        problems.append(f"The header names {', '.join(doubled)} more than once.")
+    if problems:
+        raise ValidationError(problems)
+    rows = []
+    for number, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            continue
+        cells = {
+            name: _unescape(cell)
+            for name, cell in zip(header, record, strict=False)
+            if name in columns
+        }
+        extra = any(cell.strip() for cell in record[len(header) :])
+        rows.append(TableRow(row=number, cells=cells, problem=EXTRA_CELLS if extra else ""))
+    if not rows:
+        raise ValidationError("The file has a header but no rows to import.")
+    if len(rows) > max_rows:
+        raise ValidationError(
+            f"The file has {len(rows):,} rows; at most {max_rows:,} can be imported at once. "
+            "Split it into smaller files."
+        )
+    return rows
+
+
+# --- Goals -------------------------------------------------------------------------------------
+
+
+@dataclass
+class GoalRow:
+    """One row of a goal file: its cells, its problems, and the goal's fields when it has none."""
+
+    row: int
+    cells: dict[str, str]
+    errors: list[str] = field(default_factory=list)
+    fields: dict[str, Any] | None = None
+
+
+@dataclass
+class GoalPreview:
+    rows: list[GoalRow]
+
+    @property
+    def bad(self) -> list[GoalRow]:
+        return [row for row in self.rows if row.errors]
+
+
+class GoalImportRefused(Exception):
+    """A row of the file is not a valid goal: nothing was imported; ``preview`` names them."""
+
+    def __init__(self, preview: GoalPreview) -> None:
+        super().__init__(f"{len(preview.bad)} rows are not valid goals.")
+        self.preview = preview
+
+
+def goal_import_check(*, workspace: Workspace, membership: Membership, text: str) -> GoalPreview:
+    """Check every row of a goal file as the goal form would, saving nothing.
+
+    Raises ValidationError when the file itself cannot be read (see :func:`csv_table`). The
+    queries do not depend on the number of rows.
+    """
+    lines = csv_table(
+        text,
+        columns=GOAL_COLUMNS,
+        required=("title", "owner_departments"),
+        ignored=GOAL_EXPORT_ONLY,
+        max_rows=MAX_GOALS,
+    )
+    departments = selectors.workspace_departments(workspace, membership=membership)
+    choices = selectors.goal_form_choices(workspace=workspace, departments=departments)
+    named = GoalImportForm.named_fields(choices)
+    rows = []
+    for line in lines:
+        if line.problem:
+            rows.append(GoalRow(row=line.row, cells=line.cells, errors=[_sentence(line.problem)]))
+            continue
+        form = GoalImportForm(line.cells, choices=choices, membership=membership, named=named)
+        if form.is_valid():
+            rows.append(GoalRow(row=line.row, cells=line.cells, fields=form.goal_fields()))
+        else:
+            rows.append(GoalRow(row=line.row, cells=line.cells, errors=form.row_errors()))
+    return GoalPreview(rows=rows)
+
+
+def _sentence(reason: str) -> str:
+    return f"{reason[:1].upper()}{reason[1:]}."
+
+
+@transaction.atomic
+def goal_import(
+    *, workspace: Workspace, membership: Membership, actor: User, text: str
+) -> list[Goal]:
+    """Create a goal for every row of the file, all or none.
+
+    Raises :class:`GoalImportRefused` when a row is not a valid goal (then nothing is saved),
+    ValidationError when the file cannot be read.
+    """
+    preview = goal_import_check(workspace=workspace, membership=membership, text=text)
+    if preview.bad:
+        raise GoalImportRefused(preview)
+    # The parents as whole rows (the checks loaded their titles only): refreshing a parent's
+    # progress after each new step then reads no deferred field.
+    parents = Goal.objects.in_bulk(
+        {row.fields["parent"].pk for row in preview.rows if row.fields["parent"]}
+    )
+    for row in preview.rows:
+        if row.fields["parent"]:
+            row.fields["parent"] = parents[row.fields["parent"].pk]
+    goals = []
+    for row in preview.rows:
+        try:
+            goals.append(goal_create(workspace=workspace, actor=actor, **row.fields))
+        except ValidationError as error:
+            by_field = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+            row.errors = [
+                f"{name}: {message}" if name not in ("", NON_FIELD_ERRORS) else message
+                for name, messages in by_field.items()
+                for message in messages
+            ]
+            raise GoalImportRefused(preview) from None
+    return goals
+
+
+# --- Measurements ------------------------------------------------------------------------------
+
+
+class MeasurementImportRefused(Exception):
+    """Nothing was imported: ``rows`` are the bad rows and their reasons, ``general`` what
+    concerns the whole file."""
+
+    def __init__(self, rows: list[tuple[int, str]], general: list[str]) -> None:
+        super().__init__(f"{len(rows)} rows are not valid values.")
+        self.rows, self.general = rows, general
+
+
+def _measurement_rows(
+    text: str,
+) -> tuple[list[dict[str, str]], list[int], list[tuple[int, str]]]:
+    """The readable rows of a measurement file as measurements_check takes them, their
+    numbers, and the rows that cannot be read."""
+    table = csv_table(
+        text,
+        columns=MEASUREMENT_COLUMNS,
+        required=("date", "value"),
+        ignored=MEASUREMENT_EXPORT_ONLY,
+        max_rows=kpi_services.MAX_ROWS,
+    )
+    readable = [line for line in table if not line.problem]
+    return (
+        [line.cells for line in readable],
+        [line.row for line in readable],
+        [(line.row, line.problem) for line in table if line.problem],
+    )
+
+
+def _refused(error: ValidationError, unreadable: list[tuple[int, str]]) -> MeasurementImportRefused:
+    rows, general = kpi_services.ingest_row_errors(error)
+    return MeasurementImportRefused(sorted([*rows, *unreadable]), general)
+
+
+def measurement_import_check(
+    *, kpi: KPI, text: str, upsert: bool
+) -> list[kpi_services.MeasurementRow]:
+    """Check a measurement file (date, value and optionally source, "import" when blank),
+    saving nothing; one query. Raises :class:`MeasurementImportRefused` naming every bad row,
+    ValidationError when the file cannot be read."""
+    rows, numbers, unreadable = _measurement_rows(text)
+    try:
+        checked = kpi_services.measurements_check(
+            kpi=kpi, rows=rows, source=IMPORT, upsert=upsert, row_numbers=numbers
+        )
+    except ValidationError as error:
+        raise _refused(error, unreadable) from None
+    if unreadable:
+        raise MeasurementImportRefused(unreadable, [])
+    return checked
+
+
+def measurement_import(
+    *, kpi: KPI, actor: User, text: str, upsert: bool
+) -> kpi_services.IngestResult:
+    """Record every value of a measurement file, all or none (see
+    :func:`measurement_import_check`)."""
+    measurement_import_check(kpi=kpi, text=text, upsert=upsert)
+    rows, numbers, _ = _measurement_rows(text)
+    try:
+        return kpi_services.measurements_ingest(
+            kpi=kpi, actor=actor, rows=rows, source=IMPORT, upsert=upsert, row_numbers=numbers
+        )
+    except ValidationError as error:
+        raise _refused(error, []) from None

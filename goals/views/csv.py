@@ -1,0 +1,324 @@
+"""CSV pages: import goals and KPI values (a preview naming every bad row, then all rows or
+none), and export goals, check-ins and KPI values as downloads streamed from one query each.
+
+Between the preview and the import, the checked file travels signed in the confirmation form,
+so any web process can finish the import; it is checked again before anything is saved.
+"""
+
+import csv
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+
+from alignment.lib.tenancy import WorkspaceRequest, get_scoped, workspace_view
+from goals.forms import CSVUploadForm, GoalFilterForm, ImportConfirmForm, MeasurementUploadForm
+from goals.models import KPI, Goal
+from goals.selectors import exports
+from goals.selectors import goals as selectors
+from goals.services import imports
+from goals.services import kpis as kpi_services
+from goals.views.kpis import number
+from teams.models import Role
+
+SIGNING_SALT = "goals.views.csv.import"
+# How long a checked file may wait for its import.
+TOKEN_MAX_AGE = 60 * 60
+# Rows per streamed chunk of an export.
+ROWS_PER_CHUNK = 500
+PREVIEW_MEASUREMENTS = 50
+EXPIRED_CHECK = "This check has expired or belongs to another page. Upload the file again."
+
+
+# --- Downloads ---------------------------------------------------------------------------------
+
+
+class _Echo:
+    """A file for csv.writer that hands back each line instead of storing it."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def _cell(value: Any) -> str:
+    """A value as a CSV cell; text a spreadsheet would run as a formula gets an apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return f"'{value}" if value.startswith(imports.FORMULA_STARTS) else value
+    return str(value)
+
+
+def _csv_download(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> StreamingHttpResponse:
+    """A CSV attachment written as ``rows`` are read, with a byte order mark for Excel."""
+    writer = csv.writer(_Echo())
+
+    def chunks() -> Iterator[str]:
+        yield "\ufeff" + writer.writerow(header)
+        lines = []
+        for row in rows:
+            lines.append(writer.writerow([_cell(value) for value in row]))
+            if len(lines) == ROWS_PER_CHUNK:
+                yield "".join(lines)
+                lines = []
+        yield "".join(lines)
+
+    response = StreamingHttpResponse(chunks(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _filename(request: WorkspaceRequest, *parts: str) -> str:
+    today = selectors.workspace_today(request.workspace)
+    return f"{'-'.join([request.workspace.slug, *map(slugify, parts)])}-{today:%Y-%m-%d}.csv"
+
+
+@workspace_view(Role.MEMBER)
+def goal_export(request: WorkspaceRequest) -> StreamingHttpResponse:
+    """The goals the goal list shows for the same query string, in its order."""
+    filters = GoalFilterForm(request.GET).filters()
+    rows = exports.goal_rows(workspace=request.workspace, filters=filters)
+    return _csv_download(_filename(request, "goals"), exports.GOAL_HEADER, rows)
+
+
+@workspace_view(Role.MEMBER)
+def checkin_export(request: WorkspaceRequest) -> StreamingHttpResponse:
+    """The check-ins of the goals the goal list shows for the same query string (e.g. all of a
+    period's goals with ``?period=``)."""
+    filters = GoalFilterForm(request.GET).filters()
+    checkins = exports.workspace_checkins(workspace=request.workspace, filters=filters)
+    rows = exports.checkin_rows(checkins, workspace=request.workspace)
+    return _csv_download(_filename(request, "checkins"), exports.CHECKIN_HEADER, rows)
+
+
+@workspace_view(Role.MEMBER)
+def goal_checkin_export(request: WorkspaceRequest, pk: int) -> StreamingHttpResponse:
+    goal = get_scoped(Goal.objects.only("pk", "workspace_id"), request.workspace, pk=pk)
+    rows = exports.checkin_rows(exports.goal_checkins(goal), workspace=request.workspace)
+    filename = _filename(request, "goal", str(goal.pk), "checkins")
+    return _csv_download(filename, exports.CHECKIN_HEADER, rows)
+
+
+@workspace_view(Role.MEMBER)
+def measurement_export(request: WorkspaceRequest, pk: int) -> StreamingHttpResponse:
+    kpi = get_scoped(KPI.objects.all(), request.workspace, pk=pk)
+    rows = exports.measurement_rows(kpi, workspace=request.workspace)
+    return _csv_download(_filename(request, kpi.name, "values"), exports.MEASUREMENT_HEADER, rows)
+
+
+# --- Imports -----------------------------------------------------------------------------------
+
+
+def _token(request: WorkspaceRequest, kind: str, text: str, **options: Any) -> str:
+    """The checked file, signed for this person, workspace and page (compressed)."""
+    payload = {
+        "workspace": request.workspace.pk,
+        "user": request.user.pk,
+        "kind": kind,
+        "text": text,
+        **options,
+    }
+    return signing.dumps(payload, salt=SIGNING_SALT, compress=True)
+
+
+def _confirmed(request: WorkspaceRequest, kind: str) -> dict[str, Any]:
+    """The file a confirmation carries, if it was checked here by this person lately."""
+    form = ImportConfirmForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(EXPIRED_CHECK)
+    try:
+        payload = signing.loads(
+            form.cleaned_data["token"], salt=SIGNING_SALT, max_age=TOKEN_MAX_AGE
+        )
+    except signing.BadSignature:
+        raise ValidationError(EXPIRED_CHECK) from None
+    expected = (request.workspace.pk, request.user.pk, kind)
+    if (payload.get("workspace"), payload.get("user"), payload.get("kind")) != expected:
+        raise ValidationError(EXPIRED_CHECK)
+    return payload
+
+
+def _render(
+    request: WorkspaceRequest, template: str, context: dict[str, Any], status: int
+) -> HttpResponse:
+    """The page, or for HTMX only its import panel (the form and the preview)."""
+    name = f"{template}#panel" if request.htmx else template
+    return render(request, name, context, status=status)
+
+
+@workspace_view(Role.LEAD)
+def goal_import(request: WorkspaceRequest) -> HttpResponse:
+    """Upload a goal file to see every row checked; then import all of its goals, or none."""
+    workspace = request.workspace
+    confirming = "token" in request.POST
+    form = CSVUploadForm(request.POST or None, request.FILES or None, auto_id="import_%s")
+    context: dict[str, Any] = {
+        "form": form,
+        "preview": None,
+        "token": "",
+        "problems": [],
+        "max_rows": imports.MAX_GOALS,
+        "max_mb": imports.MAX_BYTES / 1_000_000,
+    }
+    status = 200
+    if confirming:
+        status = 400
+        try:
+            text = _confirmed(request, "goals")["text"]
+            goals = imports.goal_import(
+                workspace=workspace, membership=request.membership, actor=request.user, text=text
+            )
+        except ValidationError as error:
+            context["problems"] = error.messages
+        except imports.GoalImportRefused as refused:
+            context["preview"] = refused.preview
+        else:
+            messages.success(request, f"Imported {len(goals)} goal{'s' * (len(goals) != 1)}.")
+            return redirect("goal_list", ws=workspace.slug)
+        context["form"] = CSVUploadForm(auto_id="import_%s")
+    elif request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                text = imports.csv_read(form.cleaned_data["file"])
+                preview = imports.goal_import_check(
+                    workspace=workspace, membership=request.membership, text=text
+                )
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                status = 200
+                context["preview"] = preview
+                if not preview.bad:
+                    context["token"] = _token(request, "goals", text)
+    return _render(request, "goals/goal_import.html", context, status)
+
+
+@workspace_view(Role.LEAD)
+def goal_import_template(request: WorkspaceRequest) -> StreamingHttpResponse:
+    """The goal file's columns, with one example row this person could import as it is."""
+    workspace = request.workspace
+    departments = selectors.workspace_departments(workspace, membership=request.membership)
+    if request.membership.has_role(Role.EXECUTIVE):
+        owners = departments[:2]
+    else:
+        owners = [department for department in departments if department.mine][:1]
+    periods = selectors.workspace_periods(workspace)
+    period = selectors.current_period(periods, selectors.workspace_today(workspace))
+    example = {
+        "title": "Increase trial sign-ups by 20% through onboarding emails",
+        "description": "A welcome series for every new trial.",
+        "owner_departments": exports.LIST_JOIN.join(department.name for department in owners),
+        "period": period.name if period else "",
+        "start_date": period.start_date if period else "",
+        "due_date": period.end_date if period else "",
+        "status": "on track",
+        "metric": "Trial sign-ups",
+        "unit": "sign-ups",
+        "baseline": 200,
+        "target": 240,
+        "direction": "increase",
+    }
+    row = [example.get(column, "") for column in imports.GOAL_COLUMNS]
+    filename = f"{workspace.slug}-goals-template.csv"
+    return _csv_download(filename, imports.GOAL_COLUMNS, [row])
+
+
+def _kpi_to_measure(request: WorkspaceRequest, pk: int) -> KPI:
+    """The KPI of this workspace (else 404), if the person records its values (else 403)."""
+    kpis = kpi_services.kpis_with_access(KPI.objects.all(), request.membership)
+    kpi = get_scoped(kpis, request.workspace, pk=pk)
+    if not kpi_services.kpi_access(membership=request.membership, kpi=kpi).measure:
+        raise PermissionDenied(
+            "Only executives, admins and the leads of the KPI's departments record its values."
+        )
+    return kpi
+
+
+@workspace_view(Role.LEAD)
+def measurement_import(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    """Upload a file of dated values to see every row checked; then import all, or none."""
+    kpi = _kpi_to_measure(request, pk)
+    kind = f"kpi-{kpi.pk}"
+    confirming = "token" in request.POST
+    form = MeasurementUploadForm(request.POST or None, request.FILES or None, auto_id="import_%s")
+    context: dict[str, Any] = {
+        "kpi": kpi,
+        "form": form,
+        "preview": None,
+        "bad_rows": [],
+        "token": "",
+        "problems": [],
+        "max_rows": kpi_services.MAX_ROWS,
+        "max_mb": imports.MAX_BYTES / 1_000_000,
+    }
+    status = 200
+    if confirming:
+        status = 400
+        try:
+            payload = _confirmed(request, kind)
+            result = imports.measurement_import(
+                kpi=kpi, actor=request.user, text=payload["text"], upsert=payload["upsert"]
+            )
+        except ValidationError as error:
+            context["problems"] = error.messages
+        except imports.MeasurementImportRefused as refused:
+            context["bad_rows"], context["problems"] = refused.rows, refused.general
+        else:
+            replaced = f" ({result.updated} replaced)" if result.updated else ""
+            total = result.created + result.updated
+            messages.success(
+                request, f"Imported {total} value{'s' * (total != 1)} of {kpi}{replaced}."
+            )
+            return redirect("kpi_detail", ws=request.workspace.slug, pk=kpi.pk)
+        context["form"] = MeasurementUploadForm(auto_id="import_%s")
+    elif request.method == "POST":
+        status = 400
+        if form.is_valid():
+            upsert = form.cleaned_data["replace"]
+            try:
+                text = imports.csv_read(form.cleaned_data["file"])
+                checked = imports.measurement_import_check(kpi=kpi, text=text, upsert=upsert)
+            except ValidationError as error:
+                form.add_error("file", error)
+            except imports.MeasurementImportRefused as refused:
+                status = 200
+                context["bad_rows"] = refused.rows
+                for message in refused.general:
+                    form.add_error("file", message)
+            else:
+                status = 200
+                context["preview"] = [
+                    (row, number(row.value), "" if row.replaces is None else number(row.replaces))
+                    for row in checked[:PREVIEW_MEASUREMENTS]
+                ]
+                context["preview_count"] = len(checked)
+                context["preview_replacing"] = sum(1 for r in checked if r.replaces is not None)
+                context["token"] = _token(request, kind, text, upsert=upsert)
+    return _render(request, "kpis/measurement_import.html", context, status)
+
+
+@workspace_view(Role.LEAD)
+def measurement_import_template(request: WorkspaceRequest, pk: int) -> StreamingHttpResponse:
+    """The value file's columns, with two example rows."""
+    kpi = _kpi_to_measure(request, pk)
+    today = selectors.workspace_today(request.workspace)
+    rows = [(today - timedelta(days=1), "118.5", ""), (today, "121", "")]
+    filename = f"{request.workspace.slug}-{slugify(kpi.name)}-values-template.csv"
+    return _csv_download(filename, imports.MEASUREMENT_COLUMNS, rows)
