@@ -161,6 +161,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 5 * 60,
         "options": {"expires": 4 * 60},
     },
+    "prune-webhook-deliveries": {
+        "task": "integrations.tasks.prune_webhook_deliveries",
+        "schedule": 24 * 60 * 60,
+        "options": {"expires": 23 * 60 * 60},
+    },
 }
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -295,6 +300,10 @@ SPECTACULAR_SETTINGS = {
 }
 # Development and tests only: lets webhooks reach http:// and private or loopback addresses.
 WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
+# Deliveries (the log behind each webhook, and its replays) older than this are deleted daily.
+WEBHOOK_DELIVERY_RETENTION_DAYS = env_int("WEBHOOK_DELIVERY_RETENTION_DAYS", 30)
+if WEBHOOK_DELIVERY_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("WEBHOOK_DELIVERY_RETENTION_DAYS must be 1 or more.")
 
 LOGGING = {
     "version": 1,

@@ -1,9 +1,11 @@
 """Celery tasks for reminders: thin, taking ids, safe to run twice.
 
 ``acks_late`` and ``task_reject_on_worker_lost`` (settings) give at-least-once delivery; the
-claim in :func:`checkins.services.reminders.reminder_send` turns it into exactly once.
+claim of each row in :func:`checkins.services.reminders.reminders_send` turns it into exactly
+once.
 """
 
+from collections import Counter
 from datetime import datetime, timedelta
 
 from celery import shared_task
@@ -43,10 +45,13 @@ def plan_workspace_reminders(workspace_id: int, at: str | None = None) -> int:
     retry_jitter=True,
     max_retries=5,
 )
-def send_reminder(self, reminder_id: int) -> str:
-    return reminders.reminder_send(
-        reminder_id=reminder_id, final_attempt=self.request.retries >= self.max_retries
+def send_reminders(self, reminder_ids: list[int]) -> dict[str, int]:
+    """Send a batch of reminders over one SMTP session; a mail server failure retries the
+    batch, whose rows sent by then are skipped. Returns how many ended in each outcome."""
+    outcomes = reminders.reminders_send(
+        reminder_ids=reminder_ids, final_attempt=self.request.retries >= self.max_retries
     )
+    return dict(Counter(outcomes.values()))
 
 
 @shared_task(acks_late=True)

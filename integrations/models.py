@@ -119,6 +119,8 @@ class WebhookDelivery(models.Model):
         indexes = [
             # A webhook's delivery log, newest first.
             models.Index(fields=["webhook", "-created_at"], name="delivery_webhook_recent"),
+            # The daily prune: deliveries older than the retention, across all webhooks.
+            models.Index(fields=["created_at"], name="delivery_created"),
         ]
         constraints = [
             models.CheckConstraint(

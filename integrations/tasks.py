@@ -1,10 +1,17 @@
-from celery import shared_task
+from datetime import timedelta
 
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from integrations.models import WebhookDelivery
 from integrations.services import delivery_attempt
 
 MAX_RETRIES = 6
 # Waits between attempts: 30 s, 1, 2, 4, 8 and 16 minutes.
 BACKOFF_SECONDS = 30
+# Deliveries deleted per statement: short transactions, whatever the backlog.
+PRUNE_BATCH = 1_000
 
 
 @shared_task(bind=True, max_retries=MAX_RETRIES)
@@ -14,3 +21,17 @@ def deliver_webhook(self, delivery_id: int) -> None:
     outcome = delivery_attempt(delivery_id=delivery_id, final=final)
     if outcome is not None and not outcome.ok and outcome.retryable and not final:
         raise self.retry(countdown=BACKOFF_SECONDS * 2**self.request.retries)
+
+
+@shared_task(acks_late=True)
+def prune_webhook_deliveries() -> int:
+    """Beat, daily: delete the deliveries older than ``WEBHOOK_DELIVERY_RETENTION_DAYS``, a
+    batch at a time; returns how many went. Running it again deletes nothing more."""
+    cutoff = timezone.now() - timedelta(days=settings.WEBHOOK_DELIVERY_RETENTION_DAYS)
+    # Unordered: any old rows will do, and the scan stops at the batch's end.
+    old = WebhookDelivery.objects.filter(created_at__lt=cutoff).order_by()
+    deleted = 0
+    while batch := list(old.values_list("pk", flat=True)[:PRUNE_BATCH]):
+        WebhookDelivery.objects.filter(pk__in=batch).delete()
+        deleted += len(batch)
+    return deleted

@@ -2,9 +2,11 @@
 
 Every reminder is a row, keyed by (cycle, goal, recipient, kind) or (ask, recipient, kind),
 written before anything is sent. Rows are enqueued once the transaction that wrote them has
-committed. The worker claims a row with a conditional UPDATE (pending -> sending), sends, and
-marks it sent in the same transaction as its in-app notification. A periodic sweep puts back
-the claims of workers that died and re-enqueues rows whose message was lost with the broker.
+committed, in batches: a task reads a batch at once and sends it over one SMTP session, yet
+claims each row on its own with a conditional UPDATE (pending -> sending) just before sending
+it, and marks it sent right after, in the same transaction as its in-app notification (and
+the claim of the next row: one durable commit per reminder). A periodic sweep puts back the
+claims of workers that died and re-enqueues rows whose message was lost with the broker.
 
 The one duplicate left is a worker dying after the SMTP server accepted the message but before
 the row was marked sent. Its re-send is logged as such, and carries the same Message-ID, so
@@ -17,12 +19,14 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.mail import get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +41,7 @@ from checkins.links import checkin_link_token
 from checkins.models import Ask, CheckIn, Reminder, ReminderPreference
 from checkins.services.cycles import cycle_current
 from goals.models import Goal
-from teams.models import Workspace
+from teams.models import Department, Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -49,9 +53,13 @@ CLAIM_TIMEOUT = timedelta(minutes=5)
 ENQUEUE_TIMEOUT = timedelta(minutes=10)
 SWEEP_LIMIT = 10_000
 CHUNK = 2_000
+# Reminders per send task: one read of their data and one SMTP session for all of them.
+SEND_BATCH = 100
 
 Status = Reminder.Status
 Kind = Reminder.Kind
+FINAL = (Status.SENT, Status.FAILED, Status.CANCELLED)
+T = TypeVar("T")
 
 
 # --- Writing rows and enqueuing them ------------------------------------------------------
@@ -70,14 +78,14 @@ def _wanted(workspace: Workspace, rows: list[Reminder]) -> list[Reminder]:
 
 
 def reminders_enqueue(ids: list[int]) -> None:
-    """One ``send_reminder`` task per row over one broker connection. When the broker is
-    down, the rows stay pending and the sweep enqueues them later."""
-    from checkins.tasks import send_reminder
+    """One ``send_reminders`` task per :data:`SEND_BATCH` rows, over one broker connection.
+    When the broker is down, the rows stay pending and the sweep enqueues them later."""
+    from checkins.tasks import send_reminders
 
     try:
-        with send_reminder.app.producer_or_acquire() as producer:
-            for pk in ids:
-                send_reminder.apply_async((pk,), producer=producer)
+        with send_reminders.app.producer_or_acquire() as producer:
+            for start in range(0, len(ids), SEND_BATCH):
+                send_reminders.apply_async((ids[start : start + SEND_BATCH],), producer=producer)
     except (KombuError, OSError):
         logger.exception("Could not enqueue %d reminders; the sweep will enqueue them.", len(ids))
 
@@ -251,9 +259,7 @@ def _content(reminder: Reminder) -> dict[str, Any]:
         context["cycle"] = reminder.cycle
         context["url"] = _absolute(reverse("checkin_link", kwargs={"ws": ws, "token": token}))
         if reminder.kind != Kind.BEFORE_DUE:
-            context["departments"] = list(
-                goal.owner_departments.select_related("lead", "executive")
-            )
+            context["departments"] = list(goal.owner_departments.all())
         due = date_format(reminder.cycle.due_on, "D j M")
         titles = {
             Kind.BEFORE_DUE: f"Check-in due {due}: {goal}",
@@ -287,106 +293,117 @@ def _content(reminder: Reminder) -> dict[str, Any]:
     }
 
 
-def _with_database_retries(step: Callable[[], int], attempts: int = 3) -> int:
+def _with_database_retries(step: Callable[[], T], attempts: int = 3) -> T:
     """Run a short write again on a fresh connection after the database dropped the old one
-    (a restart): the claim, and the sent mark, so that a message already sent is not sent
+    (a restart): the claims, and the sent marks, so that a message already sent is not sent
     again for want of recording it."""
-    for attempt in range(1, attempts + 1):
+    for attempt in range(1, attempts):
         try:
             return step()
         except (OperationalError, InterfaceError):
-            if attempt == attempts:
-                raise
             connection.close()
             time.sleep(attempt)
-    return 0
+    return step()
 
 
-def _finish(reminder: Reminder, status: str, *, content: dict[str, Any] | None = None) -> int:
-    """Record the outcome of this claim (only if the claim is still ours); a sent reminder
-    gets its in-app notification in the same transaction."""
-
-    def step() -> int:
-        with transaction.atomic():
-            done = Reminder.objects.filter(
-                pk=reminder.pk, status=Status.SENDING, attempts=reminder.attempts
-            ).update(
-                status=status,
-                sent_at=timezone.now() if status == Status.SENT else None,
-                last_error="",
-            )
-            if done and content is not None:
-                notify(
-                    workspace=reminder.workspace,
-                    recipients=[reminder.recipient],
-                    kind=f"reminder.{reminder.kind}",
-                    title=content["title"],
-                    url=content["url"],
-                )
-            return done
-
-    return _with_database_retries(step)
-
-
-def _release(reminder: Reminder, error: Exception, *, give_up: bool) -> None:
-    """Hand the row back for a retry (pending), or mark it failed."""
-    Reminder.objects.filter(
-        pk=reminder.pk, status=Status.SENDING, attempts=reminder.attempts
-    ).update(
-        status=Status.FAILED if give_up else Status.PENDING,
-        queued_at=timezone.now(),
-        last_error=f"{type(error).__name__}: {error}"[:300],
-    )
-
-
-def _claim(reminder_id: int, now: datetime) -> int:
-    """Take the row (pending -> sending) if no one else has; 1 when this worker won it.
-
-    The claim need not reach the disk before the send: the sent mark after it is a durable
-    commit that takes the claim along, and a claim lost with a crash before that leaves the
-    row pending, as if never claimed. So it skips the wait for the disk (PostgreSQL).
-    """
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        return Reminder.objects.filter(
-            pk=reminder_id, status=Status.PENDING, attempts__lt=MAX_ATTEMPTS
-        ).update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-
-
-def _for_sending() -> QuerySet[Reminder]:
-    """Reminders with what sending a check-in reminder needs, in one query: ``checked_in``
-    (the cycle's check-in is in) and ``by_email`` (the recipient's preference). Few joins, as
-    PostgreSQL's planning time grows fast with their number."""
+def _for_sending(ids: list[int]) -> dict[int, Reminder]:
+    """The batch's reminders by id, with what rendering them needs, in three queries at most:
+    the rows with ``checked_in`` (the cycle's check-in is in) and ``by_email`` (the
+    recipient's preference), the goals' departments with their people, and the asks. Few
+    joins each, as PostgreSQL's planning time grows fast with their number."""
     checkin = CheckIn.objects.filter(cycle=OuterRef("cycle_id"), goal=OuterRef("goal_id"))
     preference = ReminderPreference.objects.filter(
         workspace=OuterRef("workspace_id"), user=OuterRef("recipient_id")
     ).values("by_email")[:1]
-    return (
-        Reminder.objects.select_related("workspace", "cycle", "goal", "recipient")
+    departments = Department.objects.select_related("lead", "executive")
+    batch = {
+        reminder.pk: reminder
+        for reminder in Reminder.objects.filter(pk__in=ids)
+        .select_related("workspace", "cycle", "goal", "recipient")
         .annotate(
             checked_in=Exists(checkin),
             by_email=Coalesce(Subquery(preference), Value(True)),
         )
+        .prefetch_related(Prefetch("goal__owner_departments", queryset=departments))
         .order_by()
-    )
+    }
+    ask_ids = {reminder.ask_id for reminder in batch.values() if reminder.ask_id is not None}
+    if ask_ids:
+        asks = Ask.objects.select_related("from_department", "to_department").in_bulk(ask_ids)
+        for reminder in batch.values():
+            if reminder.ask_id is not None:
+                reminder.ask = asks[reminder.ask_id]
+    return batch
 
 
-def reminder_send(*, reminder_id: int, final_attempt: bool = False) -> str:
-    """Claim, send and record one reminder; returns "sent", "cancelled", "failed" or
-    "skipped" (someone else has it, it is done, or it is gone). Raises a retryable error
-    (SMTP, network) after handing the row back, so the task retries with backoff."""
-    now = timezone.now()
-    if not _with_database_retries(partial(_claim, reminder_id, now)):
-        return "skipped"
-    reminder = _for_sending().filter(pk=reminder_id).first()
-    if reminder is None:
-        return "skipped"
-    if reminder.ask_id is not None:
-        reminder.ask = Ask.objects.select_related("from_department", "to_department").get(
-            pk=reminder.ask_id
+def _claim_next(rows: list[Reminder], start: int) -> int | None:
+    """Claim the first of ``rows`` from ``start`` on that no one has taken since the batch
+    read it; its index, or None. Each claim is a conditional UPDATE of its own row (pending
+    -> sending) that matches the attempts read and moves them on: of two workers, one wins."""
+    for index in range(start, len(rows)):
+        row = rows[index]
+        if row.status in FINAL or row.attempts >= MAX_ATTEMPTS:
+            continue
+        if Reminder.objects.filter(pk=row.pk, status=Status.PENDING, attempts=row.attempts).update(
+            status=Status.SENDING, claimed_at=timezone.now(), attempts=row.attempts + 1
+        ):
+            return index
+    return None
+
+
+def _finish(
+    reminder: Reminder,
+    status: str,
+    *,
+    content: dict[str, Any] | None = None,
+    error: Exception | None = None,
+) -> int:
+    """Record the outcome of this claim, if the claim is still ours: sent (with its in-app
+    notification), cancelled, failed, or pending again for a retry (``error`` says why)."""
+    changes: dict[str, Any] = {"status": status, "last_error": ""}
+    if status == Status.SENT:
+        changes["sent_at"] = timezone.now()
+    if error is not None:
+        changes.update(
+            queued_at=timezone.now(), last_error=f"{type(error).__name__}: {error}"[:300]
         )
+    done = Reminder.objects.filter(
+        pk=reminder.pk, status=Status.SENDING, attempts=reminder.attempts
+    ).update(**changes)
+    if done and content is not None:
+        notify(
+            workspace=reminder.workspace,
+            recipients=[reminder.recipient],
+            kind=f"reminder.{reminder.kind}",
+            title=content["title"],
+            url=content["url"],
+        )
+    return done
+
+
+def _settle(
+    rows: list[Reminder], start: int, finish: Callable[[], int] | None = None
+) -> int | None:
+    """One transaction, so one durable commit, per reminder: ``finish`` records the outcome
+    of the row just handled, then the next row from ``start`` on is claimed, just before its
+    message goes out. Returns the index of the row claimed, or None when none is left."""
+
+    def step() -> int | None:
+        with transaction.atomic():
+            if finish is not None:
+                finish()
+            return _claim_next(rows, start)
+
+    index = _with_database_retries(step)
+    if index is not None:
+        rows[index].status = Status.SENDING
+        rows[index].attempts += 1
+    return index
+
+
+def _deliver(reminder: Reminder, mailer: BaseEmailBackend) -> tuple[str, dict[str, Any] | None]:
+    """Send one claimed reminder over the ``mailer`` session, unless it is moot; returns the
+    status to record and the content of its in-app notification."""
     if reminder.attempts > 1:
         logger.warning(
             "Reminder %s: attempt %s after an unfinished one; if that one died inside the SMTP "
@@ -395,33 +412,65 @@ def reminder_send(*, reminder_id: int, final_attempt: bool = False) -> str:
             reminder.attempts,
             reminder.recipient.email or reminder.recipient,
         )
-    if not _still_due(reminder, now):
-        _finish(reminder, Status.CANCELLED)
-        return "cancelled"
+    if not _still_due(reminder, timezone.now()):
+        return Status.CANCELLED, None
     content = _content(reminder)
     if reminder.by_email and reminder.recipient.email:
         host = urlsplit(settings.SITE_URL).hostname or "alignment.localhost"
-        try:
-            send_templated_mail(
-                template=content["template"],
-                to=[reminder.recipient.email],
-                context=content["context"],
-                headers={
-                    "Message-ID": f"<reminder-{reminder.pk}@{host}>",
-                    "X-Alignment-Reminder": str(reminder.pk),
-                },
-            )
-        except RETRYABLE as error:
-            _release(reminder, error, give_up=final_attempt)
-            if final_attempt:
+        mailer.open()
+        send_templated_mail(
+            template=content["template"],
+            to=[reminder.recipient.email],
+            context=content["context"],
+            headers={
+                "Message-ID": f"<reminder-{reminder.pk}@{host}>",
+                "X-Alignment-Reminder": str(reminder.pk),
+            },
+            connection=mailer,
+        )
+    return Status.SENT, content
+
+
+def reminders_send(*, reminder_ids: list[int], final_attempt: bool = False) -> dict[int, str]:
+    """Send a batch of reminders over one mail session; returns each id's outcome: "sent",
+    "cancelled", "failed" or "skipped" (someone else has it, it is done, or it is gone).
+
+    The batch is read at once. Each row is then claimed on its own just before its message
+    goes out, and marked sent just after, in the transaction that claims the next row: a
+    worker dying mid-batch leaves at most the message in flight unrecorded. When the mail
+    server fails (SMTP, network), the row is handed back and the error raised, for the task
+    to retry the batch with backoff (the rows sent by then are skipped without a query); on
+    the final attempt the row is marked failed and the batch goes on. Any other error fails
+    its own row only.
+    """
+    batch = _for_sending(reminder_ids)
+    rows = [batch[pk] for pk in dict.fromkeys(reminder_ids) if pk in batch]
+    outcomes = dict.fromkeys(reminder_ids, "skipped")
+    mailer = get_connection()
+    try:
+        index = _settle(rows, 0)
+        while index is not None:
+            reminder = rows[index]
+            try:
+                status, content = _deliver(reminder, mailer)
+                finish = partial(_finish, reminder, status, content=content)
+            except RETRYABLE as error:
+                if not final_attempt:
+                    _with_database_retries(partial(_finish, reminder, Status.PENDING, error=error))
+                    raise
                 logger.error("Reminder %s failed for good: %s", reminder.pk, error)
-                return "failed"
-            raise
-        except Exception as error:
-            _release(reminder, error, give_up=True)
-            raise
-    _finish(reminder, Status.SENT, content=content)
-    return "sent"
+                mailer.close()  # the next message opens a fresh session
+                status = Status.FAILED
+                finish = partial(_finish, reminder, status, error=error)
+            except Exception as error:
+                logger.exception("Reminder %s failed for good.", reminder.pk)
+                status = Status.FAILED
+                finish = partial(_finish, reminder, status, error=error)
+            outcomes[reminder.pk] = Status(status).value
+            index = _settle(rows, index + 1, finish)
+    finally:
+        mailer.close()
+    return outcomes
 
 
 def reminders_cancel_for_checkin(*, cycle_id: int, goal: Goal) -> int:

@@ -18,7 +18,8 @@ class RecordingBackend(BaseEmailBackend):
         delay = float(os.environ.get("ALIGNMENT_TEST_MAIL_DELAY", "0"))
         path = os.environ["ALIGNMENT_TEST_MAIL_FILE"]
         for message in email_messages:
-            time.sleep(delay)
+            if delay:  # even sleep(0) gives the CPU away, and the fan-out benchmark's is 0
+                time.sleep(delay)
             reminder = message.extra_headers.get("X-Alignment-Reminder", "-")
             line = f"{reminder}\t{','.join(message.to)}\n".encode()
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)

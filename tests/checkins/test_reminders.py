@@ -6,18 +6,24 @@ import logging
 import re
 import smtplib
 import time
+from collections import Counter
+from typing import ClassVar
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.mail.backends import locmem
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from alignment.models import Notification
 from checkins import tasks
+from checkins.cycles import workspace_today
 from checkins.links import checkin_link_token
-from checkins.models import CheckIn, Reminder, ReminderPreference
+from checkins.models import Ask, CheckIn, Reminder, ReminderPreference
 from checkins.services import reminders
 from checkins.services.cycles import cycle_current
 from goals.models import Goal
@@ -119,29 +125,128 @@ def test_people_choose_which_reminders_they_get(acme, goal, bounds, plan):
 
 
 def _pending(acme, goal, **fields) -> Reminder:
-    return Reminder.objects.create(
-        workspace=acme.workspace,
-        cycle=cycle_current(workspace=acme.workspace),
-        goal=goal,
-        recipient=acme.leo,
-        **{"kind": "nudge", **fields},
-    )
+    defaults = {
+        "cycle": cycle_current(workspace=acme.workspace),
+        "recipient": acme.leo,
+        "kind": "nudge",
+    }
+    return Reminder.objects.create(workspace=acme.workspace, goal=goal, **(defaults | fields))
 
 
 def test_a_reminder_is_claimed_once_so_a_second_delivery_sends_nothing(acme, goal):
     reminder = _pending(acme, goal)
-    assert reminders.reminder_send(reminder_id=reminder.pk) == "sent"
-    assert reminders.reminder_send(reminder_id=reminder.pk) == "skipped"
+    assert reminders.reminders_send(reminder_ids=[reminder.pk]) == {reminder.pk: "sent"}
+    assert reminders.reminders_send(reminder_ids=[reminder.pk]) == {reminder.pk: "skipped"}
     assert len(mail.outbox) == 1
     assert Notification.objects.count() == 1
 
 
 def test_a_reminder_gone_or_moot_is_dropped_quietly(acme, goal):
-    assert tasks.send_reminder.delay(999_999).get() == "skipped"
+    assert tasks.send_reminders.delay([999_999]).get() == {"skipped": 1}
     reminder = _pending(acme, goal)
     CheckIn.objects.create(cycle=reminder.cycle, goal=goal, confidence=7)
-    assert tasks.send_reminder.delay(reminder.pk).get() == "cancelled"
+    assert tasks.send_reminders.delay([reminder.pk]).get() == {"cancelled": 1}
     assert mail.outbox == []
+
+
+def test_a_row_claimed_since_the_batch_was_read_is_left_to_its_claimer(acme, goal, monkeypatch):
+    first, second = _pending(acme, goal), _pending(acme, goal, kind="escalation")
+    real = reminders._for_sending
+
+    def read_then_lose_the_race(ids):
+        batch = real(ids)
+        Reminder.objects.filter(pk=second.pk).update(status="sending", attempts=1)
+        return batch
+
+    monkeypatch.setattr(reminders, "_for_sending", read_then_lose_the_race)
+    outcomes = reminders.reminders_send(reminder_ids=[first.pk, second.pk])
+    assert outcomes == {first.pk: "sent", second.pk: "skipped"}
+    assert [m.to for m in mail.outbox] == [["leo@acme.test"]]
+    second.refresh_from_db()
+    assert (second.status, second.attempts) == ("sending", 1)
+
+
+class SessionBackend(locmem.EmailBackend):
+    """The test mailbox, counting the messages sent in each session opened."""
+
+    sessions: ClassVar[list[int]] = []
+
+    def open(self) -> bool:
+        if getattr(self, "is_open", False):
+            return False
+        self.is_open = True
+        self.sessions.append(0)
+        return True
+
+    def close(self) -> None:
+        self.is_open = False
+
+    def send_messages(self, messages) -> int:
+        assert getattr(self, "is_open", False), "each message goes through an open session"
+        self.sessions[-1] += len(messages)
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def sessions(settings) -> list[int]:
+    settings.EMAIL_BACKEND = "tests.checkins.test_reminders.SessionBackend"
+    SessionBackend.sessions = []
+    return SessionBackend.sessions
+
+
+def _owed(acme, count: int) -> list[Goal]:
+    return [
+        GoalFactory(
+            workspace=acme.workspace, owner_departments=[acme.product], status=Goal.Status.ON_TRACK
+        )
+        for _ in range(count)
+    ]
+
+
+def test_reminders_go_out_in_batches_each_over_one_smtp_session(
+    acme, bounds, plan, sessions, monkeypatch
+):
+    monkeypatch.setattr(reminders, "SEND_BATCH", 2)
+    _owed(acme, 5)
+    assert len(plan(bounds.due_on)) == 5
+    assert sessions == [2, 2, 1]
+    assert len(mail.outbox) == 5
+    assert Reminder.objects.filter(status="sent", attempts=1).count() == 5
+    assert Notification.objects.count() == 5
+
+
+def _batch(acme, goals, sam) -> list[int]:
+    """Reminders of every kind, check-ins and asks, for ``goals``; their ids."""
+    ask = Ask.objects.create(
+        workspace=acme.workspace,
+        goal=goals[0],
+        from_department=acme.product,
+        to_department=acme.sales,
+        text="Two customer case studies",
+        due_on=workspace_today(acme.workspace) + DAY,
+        created_by=acme.leo,
+    )
+    rows = [_pending(acme, goal, kind=kind) for goal in goals for kind in Reminder.CHECKIN_KINDS]
+    rows.append(_pending(acme, goals[0], cycle=None, ask=ask, kind="ask_received", recipient=sam))
+    return [row.pk for row in rows]
+
+
+def test_a_batch_reads_its_data_at_once_and_writes_each_row_on_its_own(acme, sam):
+    def queries(count: int) -> list[str]:
+        ids = _batch(acme, _owed(acme, count), sam)
+        with CaptureQueriesContext(connection) as ctx:
+            outcomes = reminders.reminders_send(reminder_ids=ids)
+        assert set(outcomes.values()) == {"sent"}
+        return [q["sql"].split()[0] for q in ctx.captured_queries]
+
+    small, large = queries(1), queries(6)
+    reads = [sql for sql in small if sql == "SELECT"]
+    # The rows, their goals' departments (and their people), the asks.
+    assert len(reads) == 3, small
+    assert [sql for sql in large if sql == "SELECT"] == reads
+    # Each row: its claim (UPDATE), then its sent mark (UPDATE) and notification (INSERT).
+    writes = Counter(sql for sql in large if sql in {"UPDATE", "INSERT"})
+    assert writes == {"UPDATE": 2 * (3 * 6 + 1), "INSERT": 3 * 6 + 1}
 
 
 def test_an_smtp_error_is_retried_and_the_reminder_sent_once(acme, goal, monkeypatch):
@@ -149,16 +254,22 @@ def test_an_smtp_error_is_retried_and_the_reminder_sent_once(acme, goal, monkeyp
 
     def flaky(**kwargs):
         calls.append(1)
-        if len(calls) == 1:
+        if len(calls) == 2:
             raise smtplib.SMTPServerDisconnected("connection dropped")
         real(**kwargs)
 
     monkeypatch.setattr(reminders, "send_templated_mail", flaky)
-    reminder = _pending(acme, goal)
-    tasks.send_reminder.delay(reminder.pk)
-    reminder.refresh_from_db()
-    assert (reminder.status, reminder.attempts, reminder.last_error) == ("sent", 2, "")
-    assert len(mail.outbox) == 1
+    rows = [_pending(acme, goal, kind=kind) for kind in Reminder.CHECKIN_KINDS]
+    tasks.send_reminders.delay([row.pk for row in rows])
+    got = {row.pk: (row.status, row.attempts, row.last_error) for row in Reminder.objects.all()}
+    assert got == {
+        rows[0].pk: ("sent", 1, ""),
+        rows[1].pk: ("sent", 2, ""),
+        rows[2].pk: ("sent", 1, ""),
+    }
+    assert sorted(m.extra_headers["X-Alignment-Reminder"] for m in mail.outbox) == sorted(
+        str(row.pk) for row in rows
+    )
 
 
 def test_a_reminder_that_keeps_failing_is_marked_failed(acme, goal, monkeypatch):
@@ -167,12 +278,30 @@ def test_a_reminder_that_keeps_failing_is_marked_failed(acme, goal, monkeypatch)
 
     monkeypatch.setattr(reminders, "send_templated_mail", down)
     reminder = _pending(acme, goal)
-    tasks.send_reminder.delay(reminder.pk)
+    tasks.send_reminders.delay([reminder.pk])
     reminder.refresh_from_db()
     assert reminder.status == "failed"
-    assert reminder.attempts == tasks.send_reminder.max_retries + 1
+    assert reminder.attempts == tasks.send_reminders.max_retries + 1
     assert "refused" in reminder.last_error
     assert not Notification.objects.exists()
+
+
+def test_a_broken_message_fails_its_own_row_and_the_batch_goes_on(acme, goal, monkeypatch, caplog):
+    real = reminders._content
+
+    def broken(reminder):
+        if reminder.kind == "nudge":
+            raise KeyError("a template bug")
+        return real(reminder)
+
+    monkeypatch.setattr(reminders, "_content", broken)
+    rows = [_pending(acme, goal, kind=kind) for kind in Reminder.CHECKIN_KINDS]
+    with caplog.at_level(logging.ERROR):
+        outcomes = reminders.reminders_send(reminder_ids=[row.pk for row in rows])
+    assert list(outcomes.values()) == ["sent", "failed", "sent"]
+    assert Reminder.objects.get(kind="nudge").last_error == "KeyError: 'a template bug'"
+    assert f"Reminder {rows[1].pk} failed for good" in caplog.text
+    assert len(mail.outbox) == 2
 
 
 def test_sweep_puts_back_dead_claims_and_re_enqueues_lost_messages(
@@ -206,7 +335,7 @@ def test_a_broker_outage_leaves_the_rows_for_the_sweep(
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(tasks.send_reminder, "apply_async", broker_down)
+    monkeypatch.setattr(tasks.send_reminders, "apply_async", broker_down)
     with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
         reminders.reminders_plan(workspace=acme.workspace, now=local(acme.workspace, bounds.due_on))
     assert "the sweep will enqueue them" in caplog.text

@@ -38,6 +38,8 @@ def broker_url() -> str:
 def database_url() -> str:
     """The URL of the database this process uses (the test database in a test)."""
     db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
     credentials = quote(db["USER"] or "")
     if db["PASSWORD"]:
         credentials += ":" + quote(db["PASSWORD"])
