@@ -15,14 +15,9 @@ temporary directory.
 """
 
 import argparse
-import http.client
-import os
 import re
 import secrets
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -31,6 +26,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.common import django_setup, environment, free_port, get, gunicorn, server_cpu
+
+HTMX = {"HX-Request": "true"}
 PARTICIPANTS = 50
 PROPOSALS = 20
 POLL_LINK = re.compile(r'hx-get="([^"]+/state/)\?v=(\d+)&amp;p=([^"&]+)&amp;t=([^"]+)"')
@@ -53,26 +51,6 @@ class Participant:
         match = POLL_LINK.search(body)
         if match:
             self.path, self.version, self.presence, self.token = match.groups()
-
-
-def _environment(var_dir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        VAR_DIR=str(var_dir),
-        SECRET_KEY=env.get("SECRET_KEY") or secrets.token_urlsafe(40),
-        DEBUG="false",
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="false",
-        SECURE_HSTS_SECONDS="0",
-        SESSION_COOKIE_SECURE="false",
-        CSRF_COOKIE_SECURE="false",
-        STATICFILES_STORAGE="django.contrib.staticfiles.storage.StaticFilesStorage",
-        BENCHMARK_FLOOR="true",
-        LOG_LEVEL="WARNING",
-        DJANGO_SETTINGS_MODULE="alignment.settings",
-    )
-    env.setdefault("DATABASE_URL", f"sqlite:///{var_dir / 'benchmark.sqlite3'}")
-    return env
 
 
 def _seed() -> tuple[str, list[str]]:
@@ -130,44 +108,12 @@ def _seed() -> tuple[str, list[str]]:
     return f"/w/{workspace.slug}/workshops/{workshop.pk}/state/", cookies
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _get(port: int, path: str, cookie: str | None = None) -> tuple[int, str]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        headers = {"HX-Request": "true"}
-        if cookie:
-            headers["Cookie"] = f"sessionid={cookie}"
-        connection.request("GET", path, headers=headers)
-        response = connection.getresponse()
-        return response.status, response.read().decode()
-    finally:
-        connection.close()
-
-
-def _wait_until_up(port: int, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("gunicorn exited; see its output above")
-        try:
-            if _get(port, "/_floor/")[0] == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer within 60 s")
-
-
 def _settle(port: int, participants: list[Participant]) -> None:
     """Every participant arrives, then all poll at once, as open browsers do, until nothing is
     new for anyone."""
 
     def poll(person: Participant) -> bool:
-        status, body = _get(port, person.poll, person.cookie)
+        status, body = get(port, person.poll, person.cookie, HTMX)
         if status not in (200, 204):
             raise RuntimeError(f"the poll answered {status}")
         if status == 200:
@@ -180,21 +126,6 @@ def _settle(port: int, participants: list[Participant]) -> None:
                 return
             time.sleep(1)
     raise RuntimeError("the board kept changing while nobody changed anything")
-
-
-def _server_cpu(master: int) -> float:
-    """CPU seconds the gunicorn master's workers have used so far (Linux /proc)."""
-    workers = subprocess.run(
-        ["ps", "-o", "pid=", "--ppid", str(master)], capture_output=True, text=True, check=False
-    ).stdout.split()
-    ticks = 0
-    for pid in workers:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        ticks += int(fields[11]) + int(fields[12])  # utime + stime
-    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _run(port: int, kind: str, participants: list[Participant], seconds: float, clients: int):
@@ -211,11 +142,11 @@ def _run(port: int, kind: str, participants: list[Participant], seconds: float, 
             turn += clients
             try:
                 if kind == "poll":
-                    status, body = _get(port, person.poll, person.cookie)
+                    status, body = get(port, person.poll, person.cookie, HTMX)
                     if status == 200:
                         person.follow(body)
                 else:
-                    status, body = _get(port, "/_floor/")
+                    status, body = get(port, "/_floor/", headers=HTMX)
                 local[str(status)] += 1
             except OSError as error:
                 local[type(error).__name__] += 1
@@ -242,35 +173,15 @@ def main() -> None:
     args = parser.parse_args()
 
     var_dir = Path(tempfile.mkdtemp(prefix="alignment-bench-"))
-    env = _environment(var_dir)
-    os.environ.update(env)
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    import django
-
-    django.setup()
+    env = environment(var_dir)
+    django_setup(env)
     from django.conf import settings
 
     path, cookies = _seed()
     participants = [Participant(cookie=cookie, path=path) for cookie in cookies]
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "alignment.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=Path(__file__).resolve().parent.parent,
-    )
+    port = free_port()
+    server = gunicorn(env, port, args.workers)
     try:
-        _wait_until_up(port, server)
         rates: dict[str, list[float]] = {"floor": [], "poll": []}
         cpu: dict[str, list[float]] = {"floor": [], "poll": []}
         for _ in range(args.rounds):
@@ -278,9 +189,9 @@ def main() -> None:
                 if kind == "poll":
                     # Browsers poll every second; after a floor run everyone arrives again.
                     _settle(port, participants)
-                used = _server_cpu(server.pid)
+                used = server_cpu(server.pid)
                 rate, outcomes = _run(port, kind, participants, args.seconds, args.clients)
-                used = _server_cpu(server.pid) - used
+                used = server_cpu(server.pid) - used
                 rates[kind].append(rate)
                 cpu[kind].append(used * 1000 / max(sum(outcomes.values()), 1))
                 print(
