@@ -17,7 +17,11 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from alignment.wsgi import application
+from checkins.models import CheckIn
+from checkins.services.cycles import cycle_current
+from teams.models import Membership
 from tests.factories import GoalFactory, KPIFactory, MeasurementFactory, PeriodFactory
+from workshops import services as workshop_services
 
 pytestmark = pytest.mark.django_db
 
@@ -31,18 +35,38 @@ CHECKS = [
 EXAMPLES_PER_OPERATION = 20
 
 
-def _cases() -> list[tuple[str, GenerationMode]]:
-    """(label, mode) for every operation, e.g. ``POST /api/v1/workspaces/{slug}/periods/``;
-    invalid requests only where there is something to make invalid (the slug stays "acme")."""
+def _cases() -> list[tuple[str, GenerationMode, bool]]:
+    """(label, mode, real ids) for every operation, e.g. ``POST
+    /api/v1/workspaces/{slug}/periods/``: valid requests with generated ids (mostly 404s) and,
+    where the path has ids, with the ids of real objects (the success paths); invalid requests
+    where there is something to make invalid. The slug stays "acme"."""
     schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
     cases = []
     for result in schema.get_all_operations():
         operation = result.ok()
-        cases.append((operation.label, GenerationMode.POSITIVE))
+        cases.append((operation.label, GenerationMode.POSITIVE, False))
         ids = [p.name for p in operation.path_parameters if p.name != "slug"]
+        if ids:
+            cases.append((operation.label, GenerationMode.POSITIVE, True))
         if ids or list(operation.query) or list(operation.body):
-            cases.append((operation.label, GenerationMode.NEGATIVE))
+            cases.append((operation.label, GenerationMode.NEGATIVE, False))
     return sorted(cases)
+
+
+def _case_id(case: tuple[str, GenerationMode, bool]) -> str:
+    label, mode, real = case
+    return f"{label}-{mode.value}{'-real-ids' if real else ''}"
+
+
+def _real_ids(path: str, objects: dict[str, int]) -> dict[str, int]:
+    """Each id parameter of ``path`` filled with the object named by the segment before it:
+    ``/goals/{goal_pk}/checkins/{id}/`` gives ``{"goal_pk": <goal>, "id": <check-in>}``."""
+    segments = path.strip("/").split("/")
+    return {
+        segment[1:-1]: objects[segments[index - 1]]
+        for index, segment in enumerate(segments)
+        if segment.startswith("{") and segment != "{slug}"
+    }
 
 
 @pytest.fixture
@@ -64,17 +88,48 @@ def api_schema(acme, api_as, settings, _keep_the_test_connection):
         "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None, "auth_token": None},
     }
     period = PeriodFactory(workspace=acme.workspace)
-    GoalFactory(workspace=acme.workspace, period=period, owner_departments=[acme.product])
-    MeasurementFactory(kpi=KPIFactory(workspace=acme.workspace))
+    goal = GoalFactory(workspace=acme.workspace, period=period, owner_departments=[acme.product])
+    measurement = MeasurementFactory(kpi=KPIFactory(workspace=acme.workspace))
+    checkin = CheckIn.objects.create(
+        cycle=cycle_current(workspace=acme.workspace), goal=goal, author=acme.leo, confidence=7
+    )
+    workshop = workshop_services.workshop_create(
+        workspace=acme.workspace,
+        actor=acme.ada,
+        title="Shared goals",
+        period=period,
+        departments=[acme.product, acme.sales],
+        participants=[acme.leo],
+    )
+    proposal = workshop_services.proposal_create(
+        workshop=workshop, actor=acme.ada, title="Grow qualified leads by 20%"
+    )
+    objects = {
+        "departments": acme.product.pk,
+        "members": Membership.objects.get(user=acme.mia).pk,
+        "periods": period.pk,
+        "goals": goal.pk,
+        "checkins": checkin.pk,
+        "kpis": measurement.kpi_id,
+        "measurements": measurement.pk,
+        "workshops": workshop.pk,
+        "proposals": proposal.pk,
+        "steps": 0,  # no step exists: steps are made in the break-down phase
+    }
     token = api_as(acme.ada)._credentials["HTTP_AUTHORIZATION"]
-    return schemathesis.openapi.from_wsgi("/api/schema/", application), {"Authorization": token}
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+    return schema, {"Authorization": token}, objects
 
 
-@pytest.mark.parametrize(("label", "mode"), _cases())
-def test_operation_answers_by_its_schema_and_never_with_a_server_error(api_schema, label, mode):
-    schema, headers = api_schema
+@pytest.mark.parametrize("case", _cases(), ids=_case_id)
+def test_operation_answers_by_its_schema_and_never_with_a_server_error(api_schema, case):
+    label, mode, real = case
+    schema, headers, objects = api_schema
     operation = schema.find_operation_by_label(label)
-    strategy = operation.as_strategy(generation_mode=mode, path_parameters={"slug": "acme"})
+    path_parameters = {"slug": "acme", **(_real_ids(operation.path, objects) if real else {})}
+    strategy = operation.as_strategy(generation_mode=mode, path_parameters=path_parameters)
+
+    statuses = []
 
     @settings(
         max_examples=EXAMPLES_PER_OPERATION,
@@ -85,6 +140,9 @@ def test_operation_answers_by_its_schema_and_never_with_a_server_error(api_schem
     )
     @given(case=strategy)
     def run(case) -> None:
-        case.call_and_validate(headers=headers, checks=CHECKS)
+        statuses.append(case.call_and_validate(headers=headers, checks=CHECKS).status_code)
 
     run()
+    if real and operation.method.upper() == "GET" and "steps" not in operation.path:
+        # Reading a real object must succeed, or this mode tests nothing but 404s.
+        assert 200 in statuses, statuses
