@@ -42,7 +42,7 @@ from workshops import services as workshop_services
 
 pytestmark = pytest.mark.django_db
 
-# Workspace models that are deliberately not in the document (see alignment/portability.py).
+# Workspace models that are deliberately not in the document (see alignment/portability/).
 LEFT_OUT = {"Invitation", "WebhookDelivery", "Notification"}
 
 

@@ -1,0 +1,148 @@
+"""What a workspace document holds: its format, and the tables in order with how each is
+read and written (see the package docstring)."""
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+from alignment.models import AuditEvent
+from checkins.models import Ask, CheckIn, Cycle, Reminder, ReminderPreference
+from goals.models import KPI, Goal, Measurement, Period, Retrospective, Win
+from integrations.models import Webhook
+from teams.models import Department, Membership, User, Workspace
+from workshops.models import Proposal, ProposalComment, Step, Vote, Workshop, WorkshopParticipant
+
+FORMAT = "alignment-workspace"
+VERSION = 1
+USER_FIELDS = ("username", "email", "first_name", "last_name")
+
+
+def _pause_webhook(webhook: Webhook) -> None:
+    webhook.secret = secrets.token_hex(32)
+    webhook.active = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """One kind of object in the document."""
+
+    key: str
+    model: type[models.Model]
+    # The lookup from a row to its workspace.
+    scope: str
+    # Fields the document leaves out; ``prepare`` sets them on import.
+    left_out: tuple[str, ...] = ()
+    prepare: Callable[[Any], None] | None = None
+    # What a row holds until its references to rows of its own table are set (after the
+    # insert), where a check constraint ties another field to them.
+    placeholders: dict[str, Any] = field(default_factory=dict)
+
+
+# In the order of the import: each table refers only to tables above it (checked below).
+TABLES = (
+    Table("departments", Department, "workspace"),
+    Table("memberships", Membership, "workspace"),
+    Table("periods", Period, "workspace"),
+    Table("kpis", KPI, "workspace"),
+    Table("measurements", Measurement, "kpi__workspace"),
+    Table("goals", Goal, "workspace"),
+    Table("retrospectives", Retrospective, "workspace"),
+    Table("wins", Win, "workspace"),
+    Table("cycles", Cycle, "workspace"),
+    Table("checkins", CheckIn, "cycle__workspace"),
+    Table("asks", Ask, "workspace"),
+    Table("reminders", Reminder, "workspace"),
+    Table("reminder_preferences", ReminderPreference, "workspace"),
+    Table("workshops", Workshop, "workspace"),
+    Table("workshop_participants", WorkshopParticipant, "workshop__workspace"),
+    Table(
+        "proposals",
+        Proposal,
+        "workshop__workspace",
+        placeholders={"status": Proposal.Status.ACTIVE},
+    ),
+    Table("proposal_comments", ProposalComment, "proposal__workshop__workspace"),
+    Table("votes", Vote, "workshop__workspace"),
+    Table("steps", Step, "proposal__workshop__workspace"),
+    Table("webhooks", Webhook, "workspace", left_out=("secret",), prepare=_pause_webhook),
+    Table("audit_events", AuditEvent, "workspace"),
+)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How a table's fields travel: plain values, people, references and reference lists."""
+
+    table: Table
+    values: tuple[models.Field, ...]
+    workspace: tuple[models.ForeignKey, ...]
+    people: tuple[models.ForeignKey, ...]
+    refs: tuple[tuple[models.ForeignKey, str], ...]  # (field, key of the table it points to)
+    own_refs: tuple[models.ForeignKey, ...]  # references to rows of the same table
+    lists: tuple[tuple[models.ManyToManyField, str], ...]
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return (
+            "id",
+            *(f.name for f in self.values),
+            *(f.name for f in self.people),
+            *(f.name for f, _ in self.refs),
+            *(f.name for f in self.own_refs),
+            *(f.name for f, _ in self.lists),
+        )
+
+
+def _plan(table: Table, earlier: dict[type[models.Model], str]) -> Plan:
+    values, workspace, people, refs, own_refs, lists = [], [], [], [], [], []
+    for f in table.model._meta.concrete_fields:
+        if f.primary_key or f.name in table.left_out:
+            continue
+        target = f.related_model
+        if target is None:
+            values.append(f)
+        elif target is Workspace:
+            workspace.append(f)
+        elif target is User:
+            people.append(f)
+        elif target is table.model:
+            own_refs.append(f)
+        elif target in earlier:
+            refs.append((f, earlier[target]))
+        else:
+            raise ImproperlyConfigured(
+                f"{table.key}.{f.name} refers to {target.__name__}, which is not in a table "
+                "listed before it in alignment.portability.TABLES."
+            )
+    for f in table.model._meta.many_to_many:
+        if f.related_model not in earlier:
+            raise ImproperlyConfigured(f"{table.key}.{f.name}: its rows are not exported before.")
+        lists.append((f, earlier[f.related_model]))
+    return Plan(
+        table,
+        tuple(values),
+        tuple(workspace),
+        tuple(people),
+        tuple(refs),
+        tuple(own_refs),
+        tuple(lists),
+    )
+
+
+def _plans() -> tuple[Plan, ...]:
+    earlier: dict[type[models.Model], str] = {}
+    plans = []
+    for table in TABLES:
+        plans.append(_plan(table, earlier))
+        earlier[table.model] = table.key
+    return tuple(plans)
+
+
+PLANS = _plans()
+# An activity-log entry's target_type (a model name) -> the table of its targets.
+TARGET_TABLES = {plan.table.model._meta.model_name: plan.table.key for plan in PLANS}
+WORKSPACE_FIELDS = tuple(f for f in Workspace._meta.concrete_fields if not f.primary_key)
