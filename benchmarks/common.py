@@ -68,8 +68,8 @@ def get(
         connection.close()
 
 
-def gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
-    """Start gunicorn and wait until the floor answers."""
+def gunicorn(env: dict[str, str], port: int, workers: int, threads: int = 1) -> subprocess.Popen:
+    """Start gunicorn (``threads`` > 1: the gthread worker) and wait until the floor answers."""
     server = subprocess.Popen(
         [
             sys.executable,
@@ -80,6 +80,8 @@ def gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
+            "--threads",
+            str(threads),
             "--log-level",
             "warning",
         ],

@@ -119,6 +119,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10, help="length of each run")
     parser.add_argument("--clients", type=int, default=8, help="client threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
     parser.add_argument("--reset", action="store_true", help="seed the scale workspace again")
     args = parser.parse_args()
 
@@ -129,7 +130,7 @@ def main() -> None:
 
     cookie, pages = _pages(args.reset)
     port = free_port()
-    server = gunicorn(env, port, args.workers)
+    server = gunicorn(env, port, args.workers, args.threads)
     failed = False
     try:
         print(f"{'page':20} {'rps':>7} {'floor':>7} {'ratio':>6} {'p95 ms':>7} {'CPU ms':>7}")
@@ -156,7 +157,8 @@ def main() -> None:
         database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
         cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
         print(
-            f"\n{args.workers} gunicorn workers, {args.clients} client threads, {database}, {cache}"
+            f"\n{args.workers} gunicorn workers × {args.threads} threads, {args.clients} client "
+            f"threads, {database}, {cache}"
         )
         print("peak resident memory per worker: " + ", ".join(f"{p:.0f} MB" for p in peaks))
         print(
