@@ -4,8 +4,8 @@
 ``alignment.api.urls``.
 
 A goal takes one check-in per cycle: POSTing again in the same cycle corrects it (200, the same
-id), like the check-in page. Only the leads of the goal's owner departments (and admins) log
-them; every member reads them.
+id), like the check-in page. The leads and executives of the goal's owner departments (and
+admins) log them; every member reads them.
 """
 
 from typing import Any

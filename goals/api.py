@@ -3,8 +3,10 @@
 ``routes`` lists (prefix under ``workspaces/<slug>/``, viewset, basename) for
 ``alignment.api.urls``.
 
-Goals carry an ``ETag`` (``"goal-<id>-v<version>"``; the version goes up with every save). A
-write that sends it back in ``If-Match`` is refused with 412 when someone saved in between. A
+Goals carry an ``ETag`` (``"goal-<id>-v<version>"``; the version goes up with every edit of
+the goal's own fields, not when a new KPI value moves its progress or the priorities are
+re-ranked). A write that sends it back in ``If-Match`` is refused with 412 when someone edited
+the goal in between. A
 write without ``If-Match`` is checked against the version this request read: a save that lands
 between that read and the write gets 409 (a simultaneous change), never a silent overwrite.
 """
@@ -434,7 +436,8 @@ class GoalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceSco
         if header is None:
             return None
         current = goal_etag(goal)
-        sent = [tag.removeprefix("W/") for tag in parse_etags(header)]
+        # If-Match compares strongly (RFC 9110, 13.1.1): a weak tag never matches.
+        sent = parse_etags(header)
         if "*" in sent or current in sent:
             return None
         return self._refused(goal, status.HTTP_412_PRECONDITION_FAILED)

@@ -26,6 +26,9 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         if NON_FIELD_ERRORS in detail:
             detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
         exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, RecursionError):
+        # Raised while parsing a body nested thousands of levels deep.
+        exc = exceptions.ParseError("The body is nested too deeply.")
     elif isinstance(exc, ObjectDoesNotExist):
         exc = exceptions.NotFound()
     elif isinstance(exc, RequestDataTooBig):

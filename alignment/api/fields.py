@@ -1,6 +1,11 @@
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS
+
+# Ids one list field takes at most (departments of a goal, participants of a workshop…).
+MAX_IDS = 100
+MAX_PK = 2**63 - 1
 
 
 class InWorkspace(serializers.PrimaryKeyRelatedField):
@@ -24,6 +29,47 @@ class InWorkspace(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> QuerySet:
         workspace = self.context["request"].workspace
         return super().get_queryset().filter(**{self.workspace_field: workspace})
+
+    @classmethod
+    def many_init(cls, *args, max_length: int = MAX_IDS, **kwargs) -> "InWorkspaceList":
+        """``many=True``: the list field below, which reads all the ids in one query."""
+        list_kwargs = {key: value for key, value in kwargs.items() if key in MANY_RELATION_KWARGS}
+        return InWorkspaceList(
+            child_relation=cls(*args, **kwargs), max_length=max_length, **list_kwargs
+        )
+
+
+class InWorkspaceList(serializers.ManyRelatedField):
+    """A list of ids of the request's workspace, read in one query (DRF's own list field reads
+    one per id), at most ``max_length`` of them."""
+
+    default_error_messages = {"max_length": "Send at most {max_length} ids."}
+
+    def __init__(self, *, max_length: int, **kwargs) -> None:
+        self.max_length = max_length
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data) -> list:
+        if isinstance(data, str | dict) or not hasattr(data, "__iter__"):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        data = list(data)
+        if not self.allow_empty and not data:
+            self.fail("empty")
+        if len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        child = self.child_relation
+        pks = []
+        for item in data:
+            if isinstance(item, bool) or not isinstance(item, int | str):
+                child.fail("incorrect_type", data_type=type(item).__name__)
+            if isinstance(item, str) and not item.isdigit():
+                child.fail("incorrect_type", data_type="str")
+            pks.append(int(item))
+        found = child.get_queryset().in_bulk([pk for pk in pks if 0 < pk <= MAX_PK])
+        for pk in pks:
+            if pk not in found:
+                child.fail("does_not_exist", pk_value=pk)
+        return [found[pk] for pk in pks]
 
 
 @extend_schema_field({"type": "array", "items": {"type": "integer"}})

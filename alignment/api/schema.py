@@ -10,6 +10,7 @@ ERRORS = {
     "404": ("Not found, or it belongs to a workspace the caller is not in.", "Error"),
     "409": ("A simultaneous change conflicts with this one; reload and retry.", "Error"),
     "412": ("`If-Match` names a version that is no longer current; fetch it again.", "Error"),
+    "413": ("The request body is larger than the server accepts.", "Error"),
     "429": ("Too many requests; `Retry-After` says how many seconds to wait.", "Error"),
 }
 
@@ -50,7 +51,7 @@ def add_error_responses(result: dict, generator, request, public) -> dict:
             if "{" in path or "page" in query:
                 codes.append("404")
             if method in UNSAFE:
-                codes += ["400", "409"]
+                codes += ["400", "409", "413"]
             elif query:
                 codes.append("400")
             if any(p["name"] == "If-Match" for p in operation.get("parameters", [])):

@@ -90,7 +90,7 @@ class MemberInputSerializer(serializers.Serializer):
 class MemberFilterSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices, required=False)
     department = serializers.IntegerField(
-        min_value=1, required=False, help_text="Members of this department id."
+        min_value=1, max_value=2**63 - 1, required=False, help_text="Members of this department id."
     )
 
 

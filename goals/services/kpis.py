@@ -160,23 +160,26 @@ def kpi_update(
         ensure_in_workspace(kpi.workspace, owners, field="owner_departments")
         before["owner_departments"] = [d.name for d in locked.owner_departments.all()]
         after["owner_departments"] = [d.name for d in owners]
+    # Change the locked row, not the caller's copy: its other fields may be stale.
     for key, value in fields.items():
-        setattr(kpi, key, value)
-    _validate_kpi(kpi)
-    kpi.save()
+        setattr(locked, key, value)
+    _validate_kpi(locked)
+    if fields:
+        locked.save(update_fields=list(fields))
     if owners is not None:
-        kpi.owner_departments.set(owners)
+        locked.owner_departments.set(owners)
     changes = diff(before, after)
     if changes:
         audit_record(
-            workspace=kpi.workspace,
+            workspace=locked.workspace,
             actor=actor,
             verb="updated",
-            target=kpi,
-            summary=f"{actor or 'Someone'} changed {', '.join(sorted(changes))} of the KPI {kpi}",
+            target=locked,
+            summary=f"{actor or 'Someone'} changed {', '.join(sorted(changes))} of the KPI "
+            f"{locked}",
             changes=changes,
         )
-    return kpi
+    return locked
 
 
 def _parse_date(raw: Any) -> dt.date:
@@ -207,9 +210,12 @@ def _parse_value(raw: Any) -> Decimal:
         raise ValueError(f"“{text}” is not a number") from None
     if isinstance(raw, bool) or not value.is_finite():
         raise ValueError(f"“{text}” is not a number")
-    value = value.quantize(VALUE_PLACES, rounding=ROUND_HALF_UP)
+    too_large = ValueError(f"{text} is too large (at most 14 digits before the decimal point)")
     if abs(value) >= VALUE_LIMIT:
-        raise ValueError(f"{text} is too large (at most 14 digits before the decimal point)")
+        raise too_large
+    value = value.quantize(VALUE_PLACES, rounding=ROUND_HALF_UP)
+    if abs(value) >= VALUE_LIMIT:  # 99999999999999.99995 rounds up to the limit
+        raise too_large
     return value
 
 

@@ -192,7 +192,7 @@ def kpi_edit(request: WorkspaceRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.kpi_update(kpi=kpi, actor=request.user, **form.cleaned_data)
+                kpi = services.kpi_update(kpi=kpi, actor=request.user, **form.cleaned_data)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

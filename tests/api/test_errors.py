@@ -57,3 +57,20 @@ def test_an_api_path_with_an_impossible_id_is_a_json_404(path, acme, api_as):
     response = api_as(acme.ada).post(f"/api/v1/workspaces/acme/{path}", {}, format="json")
     assert response.status_code == 404
     assert "detail" in response.json()
+
+
+def test_a_body_nested_too_deeply_is_a_400(acme, api_as):
+    body = "[" * 100_000 + "]" * 100_000
+    response = api_as(acme.claire).generic(
+        "POST", "/api/v1/workspaces/acme/smart-check/", body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The body is nested too deeply."}
+
+
+def test_a_member_filter_with_an_impossible_id_is_a_400(acme, api_as):
+    response = api_as(acme.mia).get(
+        "/api/v1/workspaces/acme/members/", {"department": "99999999999999999999999"}
+    )
+    assert response.status_code == 400
+    assert "department" in response.json()

@@ -819,3 +819,19 @@ def test_members_and_guests_may_not_record(acme, cac, api_as):
         )
         assert response.status_code == 403
     assert not Measurement.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "value", ["1e30", 1e30, "99999999999999999999999999", "99999999999999.99999"]
+)
+def test_a_value_too_large_to_keep_is_a_400_naming_the_limit(acme, api_as, cac, value):
+    url = f"{ACME}/kpis/{cac.pk}/measurements/"
+    client = api_as(acme.claire)
+
+    single = client.post(url, {"date": "2026-01-05", "value": value}, format="json")
+    bulk = client.post(url, [{"date": "2026-01-05", "value": value}], format="json")
+
+    assert single.status_code == bulk.status_code == 400
+    assert "is too large" in single.json()["value"][0]
+    assert "is too large" in bulk.json()["rows"][0]["error"]
+    assert not Measurement.objects.exists()

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from alignment.models import AuditEvent
-from goals.models import Measurement
+from goals.models import KPI, Measurement
 from goals.services.kpis import (
     MAX_ROWS,
     ingest_row_errors,
@@ -399,3 +399,15 @@ def test_ingest_takes_ten_thousand_rows_in_one_call(acme, cac):
     assert Measurement.objects.get(kpi=cac, date=dt.date(2020, 1, 2)).value == Decimal("0.25")
     inserts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT INTO")]
     assert len([sql for sql in inserts if "goals_measurement" in sql]) == 1
+
+
+def test_kpi_update_from_a_stale_copy_keeps_what_others_changed(acme, cac):
+    """The update writes the fields it was given onto the locked row, nothing else."""
+    stale = KPI.objects.get(pk=cac.pk)
+    kpi_update(kpi=cac, actor=acme.claire, name="Cost per customer")
+
+    updated = kpi_update(kpi=stale, actor=acme.ada, description="Paid media only")
+
+    cac.refresh_from_db()
+    assert (cac.name, cac.description) == ("Cost per customer", "Paid media only")
+    assert updated.name == "Cost per customer"
