@@ -80,6 +80,8 @@ class WorkspaceImportForm(Form):
             return json.load(upload)
         except ValueError as error:  # also UnicodeDecodeError
             raise ValidationError(f"This file is not JSON: {error}.") from None
+        except RecursionError:
+            raise ValidationError("This file is nested too deeply to be an export.") from None
 
 
 class DepartmentForm(Form):

@@ -32,7 +32,8 @@ Deliberately different after an import:
   or of a kind left out below) keep the negative of their old id as ``target_id``, so they
   can never point at an unrelated object of the new workspace.
 - One activity-log entry records the import itself; the import sends nothing (no email,
-  notification or webhook). Reminders keep their state: one already sent is not sent again.
+  notification or webhook). Reminders that were still to be sent arrive cancelled (the
+  original workspace sends them); sent and failed ones keep their state.
 
 An export reads every table in one transaction, a constant number of queries, and can be
 streamed row by row (:func:`workspace_export_json`). tests/test_portability.py fails when a

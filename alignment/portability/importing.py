@@ -80,7 +80,10 @@ def _messages(error: ValidationError) -> dict[str, list[str]]:
 def _value(f: models.Field, raw: Any, obj: models.Model | None = None) -> Any:
     """A field's value from the document, converted and validated as the model's own."""
     _refuse_nul(raw)
-    value = f.clean(raw, obj)
+    try:
+        value = f.clean(raw, obj)
+    except (TypeError, ValueError):  # e.g. a number where a date belongs
+        raise ValidationError(f"“{raw}” is not a valid {f.name}.") from None
     if value is None and not f.null:  # a timestamp, which validation skips (not editable)
         raise ValidationError("This field cannot be empty.")
     return value
@@ -255,7 +258,13 @@ def _parse_table(
 def _refuse_loops(plan: Plan, rows: list[Row], problems: Problems) -> None:
     """A goal cannot be its own ancestor, nor a proposal merged into itself through others."""
     for f in plan.own_refs:
-        parent = {row.source_id: row.own_refs[f.attname] for row in rows}
+        # Rows with ids that are not whole numbers are reported elsewhere; skip them here.
+        parent = {
+            row.source_id: row.own_refs[f.attname]
+            for row in rows
+            if _is_id(row.source_id)
+            and (row.own_refs[f.attname] is None or _is_id(row.own_refs[f.attname]))
+        }
         walked: dict[int, bool] = {}  # id: still on the path being walked
         for start in parent:
             path, current = [], start

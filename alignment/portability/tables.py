@@ -26,6 +26,12 @@ def _pause_webhook(webhook: Webhook) -> None:
     webhook.active = False
 
 
+def _cancel_unsent(reminder: Reminder) -> None:
+    """The original workspace sends what was due; its copy must not send it again."""
+    if reminder.status in (Reminder.Status.PENDING, Reminder.Status.SENDING):
+        reminder.status = Reminder.Status.CANCELLED
+
+
 @dataclass(frozen=True)
 class Table:
     """One kind of object in the document."""
@@ -55,7 +61,7 @@ TABLES = (
     Table("cycles", Cycle, "workspace"),
     Table("checkins", CheckIn, "cycle__workspace"),
     Table("asks", Ask, "workspace"),
-    Table("reminders", Reminder, "workspace"),
+    Table("reminders", Reminder, "workspace", prepare=_cancel_unsent),
     Table("reminder_preferences", ReminderPreference, "workspace"),
     Table("workshops", Workshop, "workspace"),
     Table("workshop_participants", WorkshopParticipant, "workshop__workspace"),
