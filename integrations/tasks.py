@@ -28,8 +28,9 @@ def prune_webhook_deliveries() -> int:
     """Beat, daily: delete the deliveries older than ``WEBHOOK_DELIVERY_RETENTION_DAYS``, a
     batch at a time; returns how many went. Running it again deletes nothing more."""
     cutoff = timezone.now() - timedelta(days=settings.WEBHOOK_DELIVERY_RETENTION_DAYS)
-    # Unordered: any old rows will do, and the scan stops at the batch's end.
-    old = WebhookDelivery.objects.filter(created_at__lt=cutoff).order_by()
+    # Oldest first, along the created_at index: each batch starts where the last one ended
+    # instead of scanning past the rows it deleted.
+    old = WebhookDelivery.objects.filter(created_at__lt=cutoff).order_by("created_at")
     deleted = 0
     while batch := list(old.values_list("pk", flat=True)[:PRUNE_BATCH]):
         WebhookDelivery.objects.filter(pk__in=batch).delete()

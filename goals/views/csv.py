@@ -6,13 +6,16 @@ so any web process can finish the import; it is checked again before anything is
 """
 
 import csv
+import secrets
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -36,6 +39,7 @@ TOKEN_MAX_AGE = 60 * 60
 ROWS_PER_CHUNK = 500
 PREVIEW_MEASUREMENTS = 50
 EXPIRED_CHECK = "This check has expired or belongs to another page. Upload the file again."
+IMPORTED_ALREADY = "This file was imported already. To import it again, upload it again."
 
 
 # --- Downloads ---------------------------------------------------------------------------------
@@ -132,6 +136,7 @@ def _token(request: WorkspaceRequest, kind: str, text: str, **options: Any) -> s
         "user": request.user.pk,
         "kind": kind,
         "text": text,
+        "nonce": secrets.token_urlsafe(16),
         **options,
     }
     return signing.dumps(payload, salt=SIGNING_SALT, compress=True)
@@ -151,7 +156,24 @@ def _confirmed(request: WorkspaceRequest, kind: str) -> dict[str, Any]:
     expected = (request.workspace.pk, request.user.pk, kind)
     if (payload.get("workspace"), payload.get("user"), payload.get("kind")) != expected:
         raise ValidationError(EXPIRED_CHECK)
+    if not isinstance(payload.get("nonce"), str):
+        raise ValidationError(EXPIRED_CHECK)
     return payload
+
+
+@contextmanager
+def _once(payload: dict[str, Any]) -> Iterator[None]:
+    """A confirmation imports once, even when sent twice (a double click, a resubmitted form):
+    its nonce is claimed in the shared cache for as long as the token lives, and released when
+    the import fails, so it can be confirmed again."""
+    key = f"csv-import:{payload['nonce']}"
+    if not cache.add(key, True, TOKEN_MAX_AGE):
+        raise ValidationError(IMPORTED_ALREADY)
+    try:
+        yield
+    except BaseException:
+        cache.delete(key)
+        raise
 
 
 def _render(
@@ -180,10 +202,14 @@ def goal_import(request: WorkspaceRequest) -> HttpResponse:
     if confirming:
         status = 400
         try:
-            text = _confirmed(request, "goals")["text"]
-            goals = imports.goal_import(
-                workspace=workspace, membership=request.membership, actor=request.user, text=text
-            )
+            payload = _confirmed(request, "goals")
+            with _once(payload):
+                goals = imports.goal_import(
+                    workspace=workspace,
+                    membership=request.membership,
+                    actor=request.user,
+                    text=payload["text"],
+                )
         except ValidationError as error:
             context["problems"] = error.messages
         except imports.GoalImportRefused as refused:
@@ -273,9 +299,10 @@ def measurement_import(request: WorkspaceRequest, pk: int) -> HttpResponse:
         status = 400
         try:
             payload = _confirmed(request, kind)
-            result = imports.measurement_import(
-                kpi=kpi, actor=request.user, text=payload["text"], upsert=payload["upsert"]
-            )
+            with _once(payload):
+                result = imports.measurement_import(
+                    kpi=kpi, actor=request.user, text=payload["text"], upsert=payload["upsert"]
+                )
         except ValidationError as error:
             context["problems"] = error.messages
         except imports.MeasurementImportRefused as refused:

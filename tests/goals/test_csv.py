@@ -213,6 +213,35 @@ def test_a_file_that_went_stale_after_its_preview_imports_nothing(acme, as_user,
     assert not Goal.objects.exists()
 
 
+def test_a_confirmation_sent_twice_imports_once(acme, as_user, quarter):
+    """A double click or a resubmitted form must not create every goal twice."""
+    client = as_user(acme.claire)
+    preview = _check(client, f"{HEADER}\nGrow pipeline by 10%,Sales,,Q4 2026,,,100,110\n")
+    token = preview.context["token"]
+
+    first = client.post(IMPORT, {"token": token})
+    again = client.post(IMPORT, {"token": token})
+
+    assert first.status_code == 302
+    assert again.status_code == 400
+    assert "This file was imported already." in again.content.decode()
+    assert Goal.objects.count() == 1
+
+
+def test_a_confirmation_that_failed_can_be_sent_again(acme, as_user, quarter):
+    client = as_user(acme.claire)
+    text = f"{HEADER}\nGrow pipeline by 10%,Sales,,Q4 2026,,,100,110\n"
+    preview = _check(client, text)
+    acme.sales.name = "Revenue"
+    acme.sales.save()
+    assert client.post(IMPORT, {"token": preview.context["token"]}).status_code == 400
+
+    acme.sales.name = "Sales"
+    acme.sales.save()
+    assert client.post(IMPORT, {"token": preview.context["token"]}).status_code == 302
+    assert Goal.objects.count() == 1
+
+
 @pytest.mark.parametrize(
     ("persona", "token"),
     [("ada", "signed for claire"), ("claire", "tampered"), ("claire", "")],
