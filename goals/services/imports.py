@@ -76,6 +76,7 @@ EXTRA_CELLS = (
     "this row has more cells than the header has columns (put a value that contains the "
     "separator in double quotes)"
 )
+UNNAMED_CELLS = "this row has values in a column whose header is blank (name the column)"
 
 
 def csv_read(upload: File) -> str:
@@ -172,8 +173,12 @@ def csv_table(
             for name, cell in zip(header, record, strict=False)
             if name in columns
         }
+        unnamed = [
+            cell for name, cell in zip(header, record, strict=False) if not name and cell.strip()
+        ]
         extra = any(cell.strip() for cell in record[len(header) :])
-        rows.append(TableRow(row=number, cells=cells, problem=EXTRA_CELLS if extra else ""))
+        problem = EXTRA_CELLS if extra else UNNAMED_CELLS if unnamed else ""
+        rows.append(TableRow(row=number, cells=cells, problem=problem))
     if not rows:
         raise ValidationError("The file has a header but no rows to import.")
     if len(rows) > max_rows:

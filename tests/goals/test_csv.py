@@ -363,6 +363,12 @@ def test_a_row_with_more_cells_than_the_header_is_named(acme, as_user):
     assert row.errors[0].startswith("This row has more cells than the header has columns")
 
 
+def test_values_under_a_blank_header_are_named_not_dropped(acme, as_user):
+    response = _check(as_user(acme.claire), "title,owner_departments,,\nShip it,Sales,x,y\n")
+    [row] = response.context["preview"].bad
+    assert row.errors[0].startswith("This row has values in a column whose header is blank")
+
+
 def test_template_lists_the_columns_and_imports_as_it_is(acme, as_user, quarter):
     client = as_user(acme.leo)
     body, _, response = _download(client, reverse("goal_import_template", kwargs={"ws": "acme"}))
