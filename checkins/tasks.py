@@ -47,7 +47,8 @@ def plan_workspace_reminders(workspace_id: int, at: str | None = None) -> int:
 )
 def send_reminders(self, reminder_ids: list[int]) -> dict[str, int]:
     """Send a batch of reminders over one SMTP session; a mail server failure retries the
-    batch, whose rows sent by then are skipped. Returns how many ended in each outcome."""
+    batch, whose rows sent by then are skipped, and after the last retry leaves its unsent
+    rows to the sweep. Returns how many ended in each outcome."""
     outcomes = reminders.reminders_send(
         reminder_ids=reminder_ids, final_attempt=self.request.retries >= self.max_retries
     )

@@ -6,7 +6,8 @@ committed, in batches: a task reads a batch at once and sends it over one SMTP s
 claims each row on its own with a conditional UPDATE (pending -> sending) just before sending
 it, and marks it sent right after, in the same transaction as its in-app notification (and
 the claim of the next row: one durable commit per reminder). A periodic sweep puts back the
-claims of workers that died and re-enqueues rows whose message was lost with the broker.
+claims of workers that died and re-enqueues rows whose message was lost with the broker, or
+that a mail server outage handed back: each row is given up after its own MAX_ATTEMPTS only.
 
 The one duplicate left is a worker dying after the SMTP server accepted the message but before
 the row was marked sent. Its re-send is logged as such, and carries the same Message-ID, so
@@ -92,8 +93,8 @@ def reminders_enqueue(ids: list[int]) -> None:
 
 def _queue(rows: QuerySet[Reminder], now: datetime, limit: int | None = None) -> list[int]:
     """Stamp the pending ``rows`` as enqueued and enqueue them when the transaction commits."""
-    ids = list(rows.filter(status=Status.PENDING).order_by("pk").values_list("pk", flat=True))
-    ids = ids[:limit] if limit is not None else ids
+    pending = rows.filter(status=Status.PENDING).order_by("pk").values_list("pk", flat=True)
+    ids = list(pending[:limit] if limit is not None else pending)
     for start in range(0, len(ids), CHUNK):
         Reminder.objects.filter(pk__in=ids[start : start + CHUNK]).update(queued_at=now)
     if ids:
@@ -431,17 +432,64 @@ def _deliver(reminder: Reminder, mailer: BaseEmailBackend) -> tuple[str, dict[st
     return Status.SENT, content
 
 
+def _refused_message(error: Exception) -> bool:
+    """Whether the server refused this one message (its recipient, or its content) rather
+    than failing as a whole (down, unreachable, or refusing our session or sender): the rest
+    of the batch can still go out."""
+    return isinstance(error, smtplib.SMTPRecipientsRefused) or (
+        isinstance(error, smtplib.SMTPDataError) and error.smtp_code >= 500
+    )
+
+
+def _refused_for_good(error: Exception) -> bool:
+    """Whether the server refused this one message with a permanent (5xx) reply."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    return isinstance(error, smtplib.SMTPDataError) and error.smtp_code >= 500
+
+
+def _after_mail_error(reminder: Reminder, error: Exception) -> str:
+    """Failed when the server refused the message for good or when this row has had its
+    :data:`MAX_ATTEMPTS`; otherwise pending, for a later attempt."""
+    if _refused_for_good(error) or reminder.attempts >= MAX_ATTEMPTS:
+        logger.error(
+            "Reminder %s failed for good after %s attempts: %s",
+            reminder.pk,
+            reminder.attempts,
+            error,
+        )
+        return Status.FAILED
+    return Status.PENDING
+
+
+def _hand_back(finish: Callable[[], int], rest: list[int]) -> None:
+    """Record the outcome of the row that met a mail server failure and stamp the rest of
+    the batch as enqueued just now: the task's retry takes them up, or else the sweep, after
+    :data:`ENQUEUE_TIMEOUT`."""
+    with transaction.atomic():
+        finish()
+        if rest:
+            Reminder.objects.filter(pk__in=rest, status=Status.PENDING).update(
+                queued_at=timezone.now()
+            )
+
+
 def reminders_send(*, reminder_ids: list[int], final_attempt: bool = False) -> dict[int, str]:
     """Send a batch of reminders over one mail session; returns each id's outcome: "sent",
-    "cancelled", "failed" or "skipped" (someone else has it, it is done, or it is gone).
+    "cancelled", "failed", "pending" (handed back for a later attempt) or "skipped" (someone
+    else has it, it is done, or it is gone).
 
     The batch is read at once. Each row is then claimed on its own just before its message
     goes out, and marked sent just after, in the transaction that claims the next row: a
-    worker dying mid-batch leaves at most the message in flight unrecorded. When the mail
-    server fails (SMTP, network), the row is handed back and the error raised, for the task
-    to retry the batch with backoff (the rows sent by then are skipped without a query); on
-    the final attempt the row is marked failed and the batch goes on. Any other error fails
-    its own row only.
+    worker dying mid-batch leaves at most the message in flight unrecorded. A row fails on
+    its own: when the server refuses its message for good (5xx for its recipient or
+    content), when its :data:`MAX_ATTEMPTS` are spent, or on any error other than a mail
+    one. A refusal for now (4xx for its recipient) hands back that row alone. When the mail
+    server fails as a whole (SMTP, network), the row and the rest of the batch are handed
+    back, and the error raised for the task to retry the batch with backoff (the retry reads
+    the batch again, then skips the rows sent by then without claiming them); on the final
+    attempt they are left to the sweep instead. So an outage costs each row only its own
+    attempts.
     """
     batch = _for_sending(reminder_ids)
     rows = [batch[pk] for pk in dict.fromkeys(reminder_ids) if pk in batch]
@@ -455,13 +503,22 @@ def reminders_send(*, reminder_ids: list[int], final_attempt: bool = False) -> d
                 status, content = _deliver(reminder, mailer)
                 finish = partial(_finish, reminder, status, content=content)
             except RETRYABLE as error:
-                if not final_attempt:
-                    _with_database_retries(partial(_finish, reminder, Status.PENDING, error=error))
-                    raise
-                logger.error("Reminder %s failed for good: %s", reminder.pk, error)
-                mailer.close()  # the next message opens a fresh session
-                status = Status.FAILED
+                status = _after_mail_error(reminder, error)
                 finish = partial(_finish, reminder, status, error=error)
+                if not _refused_message(error):
+                    rest = [row.pk for row in rows[index + 1 :] if row.status not in FINAL]
+                    _with_database_retries(partial(_hand_back, finish, rest))
+                    logger.warning(
+                        "Mail server failed on reminder %s (%s): %d more handed back.",
+                        reminder.pk,
+                        error,
+                        len(rest),
+                    )
+                    if not final_attempt:
+                        raise
+                    outcomes.update(dict.fromkeys(rest, Status.PENDING.value))
+                    outcomes[reminder.pk] = Status(status).value
+                    break
             except Exception as error:
                 logger.exception("Reminder %s failed for good.", reminder.pk)
                 status = Status.FAILED

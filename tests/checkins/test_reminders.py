@@ -272,18 +272,101 @@ def test_an_smtp_error_is_retried_and_the_reminder_sent_once(acme, goal, monkeyp
     )
 
 
-def test_a_reminder_that_keeps_failing_is_marked_failed(acme, goal, monkeypatch):
+def _sweep_now(django_capture_on_commit_callbacks) -> list[int]:
+    """The sweep, with the rows handed back just now already due again; sends eagerly."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return reminders.reminders_sweep(pending_after=dt.timedelta(0))
+
+
+def _states() -> list[tuple[str, int]]:
+    return list(Reminder.objects.order_by("pk").values_list("status", "attempts"))
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        ConnectionRefusedError("smtp.example.com refused"),
+        # 5xx, yet about our session or sender: every message would meet it.
+        smtplib.SMTPAuthenticationError(535, b"5.7.8 Bad credentials"),
+        smtplib.SMTPSenderRefused(553, b"5.7.1 Sender rejected", "noreply@alignment.test"),
+    ],
+)
+def test_a_mail_server_outage_hands_the_batch_back_and_the_sweep_sends_it_later(
+    acme, goal, monkeypatch, django_capture_on_commit_callbacks, error
+):
+    real, calls = reminders.send_templated_mail, []
+
+    def down(**kwargs):
+        calls.append(kwargs["headers"]["X-Alignment-Reminder"])
+        raise error
+
+    monkeypatch.setattr(reminders, "send_templated_mail", down)
+    rows = [_pending(acme, goal, kind=kind) for kind in Reminder.CHECKIN_KINDS]
+    ids = [row.pk for row in rows]
+    retries = tasks.send_reminders.max_retries
+    # The task's own retries, final one included, try the first row only: none fails.
+    assert tasks.send_reminders.delay(ids).get() == {"pending": 3}
+    assert calls == [str(ids[0])] * (retries + 1)
+    assert _states() == [("pending", retries + 1), ("pending", 0), ("pending", 0)]
+    assert Reminder.objects.get(pk=ids[0]).last_error.startswith(type(error).__name__)
+    assert not Reminder.objects.filter(queued_at__isnull=True).exists()
+
+    monkeypatch.setattr(reminders, "send_templated_mail", real)
+    assert sorted(_sweep_now(django_capture_on_commit_callbacks)) == ids
+    assert _states() == [("sent", retries + 2), ("sent", 1), ("sent", 1)]
+    assert sorted(m.extra_headers["X-Alignment-Reminder"] for m in mail.outbox) == sorted(
+        str(pk) for pk in ids
+    )
+    assert Notification.objects.count() == 3
+    assert _sweep_now(django_capture_on_commit_callbacks) == []
+    assert len(mail.outbox) == 3
+
+
+def test_a_reminder_fails_only_after_its_own_max_attempts(
+    acme, goal, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
     def down(**kwargs):
         raise ConnectionRefusedError("smtp.example.com refused")
 
     monkeypatch.setattr(reminders, "send_templated_mail", down)
-    reminder = _pending(acme, goal)
-    tasks.send_reminders.delay([reminder.pk])
-    reminder.refresh_from_db()
-    assert reminder.status == "failed"
-    assert reminder.attempts == tasks.send_reminders.max_retries + 1
-    assert "refused" in reminder.last_error
+    rows = [_pending(acme, goal, kind=kind) for kind in Reminder.CHECKIN_KINDS]
+    tasks.send_reminders.delay([row.pk for row in rows])
+    with caplog.at_level(logging.ERROR):
+        while _sweep_now(django_capture_on_commit_callbacks):
+            failed = Reminder.objects.filter(status="failed")
+            assert not failed.exclude(attempts=reminders.MAX_ATTEMPTS).exists(), _states()
+    assert _states() == [("failed", reminders.MAX_ATTEMPTS)] * 3
+    assert set(Reminder.objects.values_list("last_error", flat=True)) == {
+        "ConnectionRefusedError: smtp.example.com refused"
+    }
+    assert f"Reminder {rows[2].pk} failed for good" in caplog.text
     assert not Notification.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (smtplib.SMTPRecipientsRefused({"leo@acme.test": (550, b"5.1.1 No such user")}), "failed"),
+        (smtplib.SMTPDataError(554, b"5.7.1 Message rejected"), "failed"),
+        (smtplib.SMTPRecipientsRefused({"leo@acme.test": (452, b"4.2.2 Mailbox full")}), "pending"),
+    ],
+)
+def test_a_refused_recipient_holds_up_only_its_own_row(acme, goal, monkeypatch, error, status):
+    real, calls = reminders.send_templated_mail, []
+
+    def refuse_the_nudge(**kwargs):
+        calls.append(1)
+        if kwargs["template"] == "emails/checkin_nudge":
+            raise error
+        real(**kwargs)
+
+    monkeypatch.setattr(reminders, "send_templated_mail", refuse_the_nudge)
+    rows = [_pending(acme, goal, kind=kind) for kind in Reminder.CHECKIN_KINDS]
+    assert tasks.send_reminders.delay([row.pk for row in rows]).get() == {"sent": 2, status: 1}
+    assert len(calls) == 3, "no retry of the batch"
+    assert _states() == [("sent", 1), (status, 1), ("sent", 1)]
+    assert Reminder.objects.get(kind="nudge").last_error.startswith(type(error).__name__)
+    assert len(mail.outbox) == 2
 
 
 def test_a_broken_message_fails_its_own_row_and_the_batch_goes_on(acme, goal, monkeypatch, caplog):
@@ -320,6 +403,16 @@ def test_sweep_puts_back_dead_claims_and_re_enqueues_lost_messages(
     assert (dead.status, dead.attempts) == ("sent", 2)
     assert (lost.status, lost.attempts) == ("sent", 1)
     assert busy.status == "sending"
+
+
+def test_sweep_reads_no_more_rows_than_its_limit(acme, goal):
+    for kind in Reminder.CHECKIN_KINDS:
+        _pending(acme, goal, kind=kind)
+    with CaptureQueriesContext(connection) as ctx:
+        enqueued = reminders.reminders_sweep(limit=2)
+    assert len(enqueued) == 2
+    [read] = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
+    assert read.endswith("LIMIT 2")
 
 
 def test_sweep_gives_up_after_max_attempts(acme, goal):
