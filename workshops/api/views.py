@@ -1,13 +1,4 @@
-"""API v1 endpoints of workshops (DRF): thin views over the app's services and selectors.
-
-A workshop is read and changed only by the people invited to it (``selectors.workshop_get``: an
-id of another workspace is 404, a member who was not invited gets 403). The services decide
-what each phase allows and what only the facilitator may do; a change the phase, the lock or
-the commit does not allow is a 400 whose ``non_field_errors`` say why.
-
-``routes`` lists (prefix under ``workspaces/<slug>/``, viewset, basename) for
-``alignment.api.urls``.
-"""
+"""The workshops API's viewsets and their routes (see the package docstring)."""
 
 from functools import cached_property
 from typing import Any
@@ -19,20 +10,34 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from alignment.api.fields import IdList, InWorkspace
-from alignment.api.serializers import PeriodSerializer, SmartResultSerializer, _decimal
 from alignment.api.tenancy import WorkspaceScopedViewSet
-from goals.models import Direction, Period
-from teams.models import Department, Role, User
+from teams.models import Role, User
 from workshops import selectors, services
+from workshops.api.serializers import (
+    CommentInputSerializer,
+    CommentSerializer,
+    CommitInputSerializer,
+    MergeInputSerializer,
+    ProposalFilterSerializer,
+    ProposalInputSerializer,
+    ProposalSerializer,
+    ProposalUpdateSerializer,
+    StaleSerializer,
+    StepFilterSerializer,
+    StepInputSerializer,
+    StepSerializer,
+    WorkshopDetailSerializer,
+    WorkshopInputSerializer,
+    WorkshopSerializer,
+    WorkshopUpdateSerializer,
+)
 from workshops.models import Proposal, ProposalComment, Step, Workshop
 
 SLUG = OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="Workspace")
@@ -49,297 +54,6 @@ PHASE_RULES = (
     "does not allow is a 400 whose `non_field_errors` say why."
 )
 FACILITATOR = "Only the workshop's facilitator; anyone else gets 403."
-# The largest id the database holds: a larger number is refused as input, not sent to it.
-ID_MAX = 2**63 - 1
-
-
-# --- Serializers ------------------------------------------------------------------------------
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class InThisWorkshop(serializers.PrimaryKeyRelatedField):
-    """The id of a proposal of the workshop in the URL; any other reads as missing."""
-
-    default_error_messages = {
-        "does_not_exist": "No proposal with id {pk_value} in this workshop.",
-        "incorrect_type": "Send an id (a whole number), not {data_type}.",
-    }
-
-    def get_queryset(self) -> QuerySet[Proposal]:
-        return Proposal.objects.filter(workshop=self.context["workshop"])
-
-
-class PersonSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="The user id.")
-    username = serializers.CharField()
-    name = serializers.CharField(source="__str__")
-
-
-class DepartmentRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-
-
-class ParticipantSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="user_id", help_text="The user id.")
-    username = serializers.CharField(source="user.username")
-    name = serializers.CharField(source="user.__str__")
-    last_seen = serializers.DateTimeField(
-        allow_null=True, help_text="When their board last asked for news (about every 10 s)."
-    )
-
-
-class WorkshopBaseSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    phase = serializers.ChoiceField(choices=Workshop.Phase.choices)
-    phase_help = serializers.CharField(help_text="What the current phase is for.")
-    next_phase = serializers.ChoiceField(
-        choices=Workshop.Phase.choices,
-        allow_null=True,
-        help_text="Where `advance` moves it; null in the commit phase (it ends by committing) "
-        "and once closed.",
-    )
-    locked = serializers.BooleanField(
-        help_text="A locked phase: only the facilitator may change anything."
-    )
-    votes_per_person = serializers.IntegerField(min_value=1, max_value=Workshop.MAX_VOTES)
-    version = serializers.IntegerField(help_text="Moves on with every change in the workshop.")
-    period = PeriodSerializer()
-    facilitator = PersonSerializer()
-    created_at = serializers.DateTimeField()
-    committed_at = serializers.DateTimeField(allow_null=True)
-
-
-class WorkshopSerializer(WorkshopBaseSerializer):
-    participant_count = serializers.IntegerField(source="people")
-    proposal_count = serializers.IntegerField(help_text="Proposals of any status.")
-
-
-class SummaryStepSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    department = serializers.IntegerField(source="department_id")
-    title = serializers.CharField()
-    goal = serializers.IntegerField(
-        source="goal_id", allow_null=True, help_text="The child goal it became, once committed."
-    )
-
-
-class SummaryProposalSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    status = serializers.ChoiceField(choices=Proposal.Status.choices)
-    author = PersonSerializer()
-    owner_departments = IdList(help_text="Department ids.")
-    vote_count = serializers.IntegerField()
-    merged_into = serializers.IntegerField(
-        source="merged_into_id", allow_null=True, help_text="The proposal it was merged into."
-    )
-    goal = serializers.IntegerField(
-        source="goal_id", allow_null=True, help_text="The shared goal it became, once committed."
-    )
-    steps = SummaryStepSerializer(many=True)
-
-
-class WorkshopDetailSerializer(WorkshopBaseSerializer):
-    departments = DepartmentRefSerializer(many=True, source="department_list")
-    participants = ParticipantSerializer(
-        many=True, source="participant_list", help_text="The facilitator is one of them."
-    )
-    votes_left = serializers.IntegerField(help_text="The caller's dots still to spend.")
-    proposals = SummaryProposalSerializer(
-        many=True,
-        source="proposal_list",
-        help_text="Every proposal and what became of it: committed ones first, by priority, "
-        "then by votes.",
-    )
-
-
-class WorkshopInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    period = InWorkspace(
-        queryset=Period.objects.all(), help_text="The period the goals will belong to."
-    )
-    departments = InWorkspace(
-        queryset=Department.objects.all(),
-        many=True,
-        help_text="At least two department ids taking part.",
-    )
-    participants = InWorkspace(
-        queryset=User.objects.all(),
-        workspace_field="memberships__workspace",
-        many=True,
-        help_text="User ids of the members invited (not guests); the caller facilitates.",
-    )
-    votes_per_person = serializers.IntegerField(
-        min_value=1, max_value=Workshop.MAX_VOTES, default=3
-    )
-
-
-class WorkshopUpdateSerializer(serializers.Serializer):
-    votes_per_person = serializers.IntegerField(
-        min_value=1,
-        max_value=Workshop.MAX_VOTES,
-        required=False,
-        help_text="Until voting ends, and never below what someone has used.",
-    )
-    locked = serializers.BooleanField(
-        required=False, help_text="Lock the current phase: only the facilitator may change it."
-    )
-
-    def validate(self, data: dict) -> dict:
-        if not data:
-            raise serializers.ValidationError("Send `votes_per_person`, `locked` or both.")
-        return data
-
-
-class CommitInputSerializer(serializers.Serializer):
-    proposals = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=ID_MAX),
-        max_length=500,
-        help_text="Ids of the active proposals that become shared goals (their steps become "
-        "child goals). All or nothing.",
-    )
-
-
-@extend_schema_field(SmartResultSerializer)
-class SmartField(serializers.Field):
-    """The SMART check of a proposal, as the board's coach shows it (computed, no query)."""
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(source="*", read_only=True, **kwargs)
-
-    def to_representation(self, proposal: Proposal) -> dict:
-        result = selectors.proposal_smart(
-            proposal,
-            workshop=self.context["workshop"],
-            owner_count=len(proposal.owner_departments.all()),
-        )
-        return result.as_dict()
-
-
-class ProposalSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    description = serializers.CharField()
-    metric = serializers.CharField()
-    unit = serializers.CharField()
-    baseline = _decimal("")
-    target = _decimal("")
-    direction = serializers.ChoiceField(choices=Direction.choices)
-    due_date = serializers.DateField(allow_null=True)
-    owner_departments = IdList(help_text="Department ids.")
-    status = serializers.ChoiceField(choices=Proposal.Status.choices)
-    merged_into = serializers.IntegerField(source="merged_into_id", allow_null=True)
-    goal = serializers.IntegerField(source="goal_id", allow_null=True)
-    author = PersonSerializer()
-    version = serializers.IntegerField(help_text="Send it back with an edit.")
-    vote_count = serializers.IntegerField()
-    my_vote = serializers.BooleanField(help_text="Whether the caller voted for it.")
-    comment_count = serializers.IntegerField()
-    step_count = serializers.IntegerField()
-    smart = SmartField()
-    created_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
-
-
-class ProposalInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200, help_text="What will change?")
-    description = serializers.CharField(allow_blank=True, required=False, default="")
-    metric = serializers.CharField(max_length=120, allow_blank=True, required=False, default="")
-    unit = serializers.CharField(max_length=30, allow_blank=True, required=False, default="")
-    baseline = _decimal("Where the metric stands today.")
-    target = _decimal("The value that means the goal is met; not the baseline.")
-    direction = serializers.ChoiceField(choices=Direction.choices, default=Direction.INCREASE)
-    due_date = serializers.DateField(allow_null=True, required=False, default=None)
-    owner_departments = InWorkspace(
-        queryset=Department.objects.all(),
-        many=True,
-        required=False,
-        default=list,
-        help_text="Ids of departments taking part in the workshop.",
-    )
-
-
-class ProposalUpdateSerializer(ProposalInputSerializer):
-    version = serializers.IntegerField(
-        min_value=1,
-        required=False,
-        help_text="Required: the `version` last read. Someone else's newer save is a 409.",
-    )
-
-    def validate(self, data: dict) -> dict:
-        if "version" not in data:
-            raise serializers.ValidationError(
-                {"version": "Send the version of the proposal you last read."}
-            )
-        return data
-
-
-class StaleSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    version = serializers.IntegerField(help_text="The current version, to base a retry on.")
-
-
-class MergeInputSerializer(serializers.Serializer):
-    into = InThisWorkshop(help_text="The proposal of this workshop it duplicates.")
-
-
-class CommentSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    author = PersonSerializer()
-    body = serializers.CharField()
-    created_at = serializers.DateTimeField()
-
-
-class CommentInputSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=10_000)
-
-
-class StepSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    proposal = serializers.IntegerField(source="proposal_id")
-    department = serializers.IntegerField(source="department_id")
-    department_name = serializers.CharField(source="department.name")
-    author = PersonSerializer()
-    title = serializers.CharField()
-    metric = serializers.CharField()
-    unit = serializers.CharField()
-    baseline = _decimal("")
-    target = _decimal("")
-    due_date = serializers.DateField(allow_null=True)
-    goal = serializers.IntegerField(
-        source="goal_id", allow_null=True, help_text="The child goal it became, once committed."
-    )
-    created_at = serializers.DateTimeField()
-
-
-class StepInputSerializer(serializers.Serializer):
-    proposal = InThisWorkshop(help_text="The proposal of this workshop it breaks down.")
-    department = InWorkspace(
-        queryset=Department.objects.all(), help_text="A department taking part in the workshop."
-    )
-    title = serializers.CharField(max_length=200, help_text="What the department will do.")
-    metric = serializers.CharField(max_length=120, allow_blank=True, required=False, default="")
-    unit = serializers.CharField(max_length=30, allow_blank=True, required=False, default="")
-    baseline = _decimal("")
-    target = _decimal("")
-    due_date = serializers.DateField(
-        allow_null=True, required=False, default=None, help_text="Within the workshop's period."
-    )
-
-
-class ProposalFilterSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Proposal.Status.choices, required=False)
-
-
-class StepFilterSerializer(serializers.Serializer):
-    proposal = serializers.IntegerField(
-        min_value=1, max_value=ID_MAX, required=False, help_text="Steps of this proposal id."
-    )
-
-
-# --- Views ------------------------------------------------------------------------------------
 
 
 def _detail(workshop: Workshop, user: User) -> dict[str, Any]:
