@@ -345,8 +345,12 @@ def _claim_next(rows: list[Reminder], start: int) -> int | None:
         row = rows[index]
         if row.status in FINAL or row.attempts >= MAX_ATTEMPTS:
             continue
+        # last_error is cleared: an attempt that dies before recording its end leaves it blank.
         if Reminder.objects.filter(pk=row.pk, status=Status.PENDING, attempts=row.attempts).update(
-            status=Status.SENDING, claimed_at=timezone.now(), attempts=row.attempts + 1
+            status=Status.SENDING,
+            claimed_at=timezone.now(),
+            attempts=row.attempts + 1,
+            last_error="",
         ):
             return index
     return None
@@ -405,7 +409,8 @@ def _settle(
 def _deliver(reminder: Reminder, mailer: BaseEmailBackend) -> tuple[str, dict[str, Any] | None]:
     """Send one claimed reminder over the ``mailer`` session, unless it is moot; returns the
     status to record and the content of its in-app notification."""
-    if reminder.attempts > 1:
+    # The last attempt recorded no error, so it never finished: it may have sent the message.
+    if reminder.attempts > 1 and not reminder.last_error:
         logger.warning(
             "Reminder %s: attempt %s after an unfinished one; if that one died inside the SMTP "
             "call, %s receives this message twice.",

@@ -133,6 +133,16 @@ def _pending(acme, goal, **fields) -> Reminder:
     return Reminder.objects.create(workspace=acme.workspace, goal=goal, **(defaults | fields))
 
 
+def test_an_attempt_after_one_that_never_finished_warns_of_a_possible_duplicate(acme, goal, caplog):
+    """A claimed row whose worker died mid-send is retried with a warning: the message may
+    have left already."""
+    reminder = _pending(acme, goal)
+    Reminder.objects.filter(pk=reminder.pk).update(attempts=1)  # claimed, then the worker died
+    with caplog.at_level(logging.WARNING):
+        assert reminders.reminders_send(reminder_ids=[reminder.pk]) == {reminder.pk: "sent"}
+    assert f"Reminder {reminder.pk}: attempt 2 after an unfinished one" in caplog.text
+
+
 def test_a_reminder_is_claimed_once_so_a_second_delivery_sends_nothing(acme, goal):
     reminder = _pending(acme, goal)
     assert reminders.reminders_send(reminder_ids=[reminder.pk]) == {reminder.pk: "sent"}
@@ -292,7 +302,7 @@ def _states() -> list[tuple[str, int]]:
     ],
 )
 def test_a_mail_server_outage_hands_the_batch_back_and_the_sweep_sends_it_later(
-    acme, goal, monkeypatch, django_capture_on_commit_callbacks, error
+    acme, goal, monkeypatch, django_capture_on_commit_callbacks, error, caplog
 ):
     real, calls = reminders.send_templated_mail, []
 
@@ -312,8 +322,11 @@ def test_a_mail_server_outage_hands_the_batch_back_and_the_sweep_sends_it_later(
     assert not Reminder.objects.filter(queued_at__isnull=True).exists()
 
     monkeypatch.setattr(reminders, "send_templated_mail", real)
-    assert sorted(_sweep_now(django_capture_on_commit_callbacks)) == ids
+    with caplog.at_level(logging.WARNING):
+        assert sorted(_sweep_now(django_capture_on_commit_callbacks)) == ids
     assert _states() == [("sent", retries + 2), ("sent", 1), ("sent", 1)]
+    # Every earlier attempt ended with a recorded error: no duplicate is possible, none warned.
+    assert "after an unfinished one" not in caplog.text
     assert sorted(m.extra_headers["X-Alignment-Reminder"] for m in mail.outbox) == sorted(
         str(pk) for pk in ids
     )
