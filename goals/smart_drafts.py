@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
@@ -34,23 +35,40 @@ def kpi_history(*, workspace: Workspace, kpi_id: int | None) -> list[Decimal]:
 
 
 def kpi_histories(*, workspace: Workspace, kpi_ids: Iterable[int]) -> dict[int, list[Decimal]]:
-    """:func:`kpi_history` of several KPIs at once (one query), keyed by KPI id."""
-    ids = set(kpi_ids)
+    """:func:`kpi_history` of several KPIs at once (one query), keyed by KPI id.
+
+    Where the database allows LIMIT inside UNION ALL (PostgreSQL), each KPI's part reads only
+    its newest rows along the (kpi, date) index, however long its history; a window over all
+    the KPIs' rows read every row (36 ms a page of goals at scale). SQLite gets the window.
+    """
+    ids = sorted(set(kpi_ids))
     histories: dict[int, list[Decimal]] = {pk: [] for pk in ids}
     if not ids:
         return histories
-    latest = (
-        Measurement.objects.filter(kpi_id__in=ids, kpi__workspace=workspace)
-        .annotate(
-            recency=Window(
-                RowNumber(), partition_by=[F("kpi_id")], order_by=[F("date").desc(), F("id").desc()]
-            )
+    measurements = Measurement.objects.filter(kpi__workspace=workspace)
+    columns = ("kpi_id", "date", "id", "value")
+    if len(ids) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        parts = [
+            measurements.filter(kpi_id=pk).order_by("-date", "-id").values_list(*columns)
+            for pk in ids
+        ]
+        rows = parts[0][:HISTORY_LENGTH].union(
+            *(part[:HISTORY_LENGTH] for part in parts[1:]), all=True
         )
-        .filter(recency__lte=HISTORY_LENGTH)
-        .order_by("kpi_id", "date", "id")
-        .values_list("kpi_id", "value")
-    )
-    for kpi_id, value in latest:
+    else:
+        rows = (
+            measurements.filter(kpi_id__in=ids)
+            .annotate(
+                recency=Window(
+                    RowNumber(),
+                    partition_by=[F("kpi_id")],
+                    order_by=[F("date").desc(), F("id").desc()],
+                )
+            )
+            .filter(recency__lte=HISTORY_LENGTH)
+            .values_list(*columns)
+        )
+    for kpi_id, _, _, value in sorted(rows, key=lambda row: (row[0], row[1], row[2])):
         histories[kpi_id].append(value)
     return histories
 
