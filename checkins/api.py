@@ -17,7 +17,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from alignment.api.fields import InWorkspace
+from alignment.api.fields import InWorkspace, optional_decimal
 from alignment.api.tenancy import WorkspaceScopedViewSet
 from alignment.api.views import SLUG
 from alignment.lib.tenancy import get_scoped
@@ -79,14 +79,7 @@ class AskInputSerializer(serializers.Serializer):
 
 
 class CheckInInputSerializer(serializers.Serializer):
-    value = serializers.DecimalField(
-        max_digits=18,
-        decimal_places=4,
-        allow_null=True,
-        required=False,
-        default=None,
-        help_text="The metric's current value; required when the goal has a target.",
-    )
+    value = optional_decimal("The metric's current value; required when the goal has a target.")
     confidence = serializers.IntegerField(
         min_value=1, max_value=10, help_text="1 (will miss) to 10 (certain)."
     )

@@ -29,7 +29,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from alignment.api.fields import InWorkspace
+from alignment.api.fields import MAX_PK, InWorkspace, optional_decimal
 from alignment.api.serializers import SmartResultSerializer
 from alignment.api.tenancy import WorkspaceScopedViewSet
 from alignment.api.views import SLUG
@@ -64,8 +64,6 @@ IF_MATCH = OpenApiParameter(
         "during this request is refused (409)."
     ),
 )
-# The largest id a database column holds: larger ones in filters are bad input, not a 500.
-MAX_ID = 2**63 - 1
 DEPARTMENT_FIELDS = ("owner_departments", "contributing_departments")
 SHARED_GOAL_REFUSED = (
     "Only executives and admins set shared goals (two or more owners); as a team lead, "
@@ -142,17 +140,6 @@ class GoalSerializer(serializers.Serializer):
         return smart.check(draft).as_dict()
 
 
-def _decimal(help_text: str) -> serializers.DecimalField:
-    return serializers.DecimalField(
-        max_digits=18,
-        decimal_places=4,
-        allow_null=True,
-        required=False,
-        default=None,
-        help_text=help_text,
-    )
-
-
 class Accountable(InWorkspace):
     """A member of the workspace who may answer for a goal: anyone but a guest."""
 
@@ -194,9 +181,9 @@ class GoalInputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Goal.Status.choices, default=Goal.Status.DRAFT)
     metric = serializers.CharField(max_length=120, allow_blank=True, required=False, default="")
     unit = serializers.CharField(max_length=30, allow_blank=True, required=False, default="")
-    baseline = _decimal("Where the metric stands today.")
-    target = _decimal("The value that means the goal is met; differs from the baseline.")
-    current_value = _decimal(
+    baseline = optional_decimal("Where the metric stands today.")
+    target = optional_decimal("The value that means the goal is met; differs from the baseline.")
+    current_value = optional_decimal(
         "Only when there is no KPI and no check-in yet: they update it from then on."
     )
     direction = serializers.ChoiceField(choices=Direction.choices, default=Direction.INCREASE)
@@ -263,7 +250,7 @@ class GoalCloseSerializer(serializers.Serializer):
 class GoalFilterSerializer(serializers.Serializer):
     department = serializers.IntegerField(
         min_value=1,
-        max_value=MAX_ID,
+        max_value=MAX_PK,
         required=False,
         help_text="Goals owned by this department id.",
     )
@@ -272,7 +259,7 @@ class GoalFilterSerializer(serializers.Serializer):
         required=False,
     )
     period = serializers.IntegerField(
-        min_value=1, max_value=MAX_ID, required=False, help_text="Goals of this period id."
+        min_value=1, max_value=MAX_PK, required=False, help_text="Goals of this period id."
     )
     search = serializers.CharField(
         max_length=100,

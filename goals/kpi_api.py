@@ -29,12 +29,12 @@ from rest_framework.response import Response
 
 from alignment.api.fields import IdList, InWorkspace
 from alignment.api.tenancy import WorkspaceScopedViewSet
+from alignment.api.views import SLUG
 from goals.models import KPI, Direction, Measurement
 from goals.selectors import kpis as selectors
 from goals.services import kpis as services
 from teams.models import Department, Membership, Role
 
-SLUG = OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="Workspace")
 KPI_PK = OpenApiParameter("kpi_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="KPI id")
 NOT_ONE_OR_MANY = (
     f"Send one measurement as an object, or a list of up to {services.MAX_ROWS:,} of them."

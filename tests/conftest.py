@@ -15,14 +15,16 @@ if os.environ.get("CI") == "true" and not os.environ.get("DATABASE_URL"):
     raise RuntimeError("CI runs the suite on PostgreSQL: set DATABASE_URL.")
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from goals.models import KPI
 from teams.models import Department, Role, User, Workspace
 from teams.services import workspace_create
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import KPIFactory, MembershipFactory, UserFactory
 
 
 @pytest.fixture(scope="session")
@@ -92,6 +94,21 @@ def acme(db) -> Acme:
         operations=depts["operations"],
         ada=ada,
         **people,
+    )
+
+
+@pytest.fixture
+def cac(acme) -> KPI:
+    """Customer acquisition cost in EUR, owned by marketing and product (leo leads product):
+    lower is better, green at 100, red at 150."""
+    return KPIFactory(
+        workspace=acme.workspace,
+        name="Customer acquisition cost",
+        unit="EUR",
+        direction="decrease",
+        green_threshold=Decimal("100"),
+        red_threshold=Decimal("150"),
+        owner_departments=[acme.marketing, acme.product],
     )
 
 

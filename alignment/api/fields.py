@@ -5,6 +5,7 @@ from rest_framework.relations import MANY_RELATION_KWARGS
 
 # Ids one list field takes at most (departments of a goal, participants of a workshop…).
 MAX_IDS = 100
+# The largest id a primary key (a signed 64-bit integer) holds.
 MAX_PK = 2**63 - 1
 
 
@@ -81,3 +82,15 @@ class IdList(serializers.Field):
 
     def to_representation(self, value) -> list[int]:
         return [obj.pk for obj in value.all()]
+
+
+def optional_decimal(help_text: str = "") -> serializers.DecimalField:
+    """An optional number as goals, proposals and check-ins store it (18 digits, 4 decimals)."""
+    return serializers.DecimalField(
+        max_digits=18,
+        decimal_places=4,
+        allow_null=True,
+        required=False,
+        default=None,
+        help_text=help_text,
+    )

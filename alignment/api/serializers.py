@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from alignment.api.fields import IdList, InWorkspace
+from alignment.api.fields import MAX_PK, IdList, InWorkspace, optional_decimal
 from goals.models import KPI, Direction, Goal, Period
 from goals.smart import LETTERS
 from teams.models import Department, Role, User
@@ -90,7 +90,7 @@ class MemberInputSerializer(serializers.Serializer):
 class MemberFilterSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices, required=False)
     department = serializers.IntegerField(
-        min_value=1, max_value=2**63 - 1, required=False, help_text="Members of this department id."
+        min_value=1, max_value=MAX_PK, required=False, help_text="Members of this department id."
     )
 
 
@@ -113,25 +113,14 @@ class PeriodInputSerializer(serializers.Serializer):
         return data
 
 
-def _decimal(help_text: str) -> serializers.DecimalField:
-    return serializers.DecimalField(
-        max_digits=18,
-        decimal_places=4,
-        allow_null=True,
-        required=False,
-        default=None,
-        help_text=help_text,
-    )
-
-
 class SmartCheckInputSerializer(serializers.Serializer):
     """A draft goal; every field is optional, the check says what is missing."""
 
     title = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
     description = serializers.CharField(allow_blank=True, required=False, default="")
     metric = serializers.CharField(max_length=120, allow_blank=True, required=False, default="")
-    baseline = _decimal("Where the metric stands today.")
-    target = _decimal("The value that means the goal is met.")
+    baseline = optional_decimal("Where the metric stands today.")
+    target = optional_decimal("The value that means the goal is met.")
     direction = serializers.ChoiceField(choices=Direction.choices, default=Direction.INCREASE)
     start_date = serializers.DateField(allow_null=True, required=False, default=None)
     due_date = serializers.DateField(allow_null=True, required=False, default=None)

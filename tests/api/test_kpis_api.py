@@ -20,20 +20,6 @@ ACME = "/api/v1/workspaces/acme"
 
 
 @pytest.fixture
-def cac(acme) -> KPI:
-    """Customer acquisition cost, owned by marketing and product (leo's): lower is better."""
-    return KPIFactory(
-        workspace=acme.workspace,
-        name="Customer acquisition cost",
-        unit="EUR",
-        direction="decrease",
-        green_threshold=Decimal("100"),
-        red_threshold=Decimal("150"),
-        owner_departments=[acme.marketing, acme.product],
-    )
-
-
-@pytest.fixture
 def deals(acme) -> KPI:
     """Deals closed, owned by sales alone: leo leads product, so he only reads it."""
     return KPIFactory(

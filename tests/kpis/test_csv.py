@@ -21,16 +21,6 @@ from tests.factories import GoalFactory, KPIFactory, MeasurementFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def cac(acme):
-    """Customer acquisition cost, shared by marketing and product: lower is better."""
-    return KPIFactory(
-        workspace=acme.workspace,
-        name="Customer acquisition cost",
-        owner_departments=[acme.marketing, acme.product],
-    )
-
-
 def url(name: str, **kwargs) -> str:
     return reverse(name, kwargs={"ws": "acme", **kwargs})
 

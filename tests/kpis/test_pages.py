@@ -15,20 +15,6 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture
-def cac(acme):
-    """Customer acquisition cost, shared by marketing and product: lower is better."""
-    return KPIFactory(
-        workspace=acme.workspace,
-        name="Customer acquisition cost",
-        unit="EUR",
-        direction="decrease",
-        green_threshold=Decimal("100"),
-        red_threshold=Decimal("150"),
-        owner_departments=[acme.marketing, acme.product],
-    )
-
-
 def url(name: str, **kwargs) -> str:
     return reverse(name, kwargs={"ws": "acme", **kwargs})
 

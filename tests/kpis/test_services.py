@@ -28,19 +28,6 @@ from tests.factories import GoalFactory, KPIFactory, MeasurementFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def cac(acme):
-    """Customer acquisition cost, owned by marketing and product: lower is better."""
-    return KPIFactory(
-        workspace=acme.workspace,
-        name="Customer acquisition cost",
-        direction="decrease",
-        green_threshold=Decimal("100"),
-        red_threshold=Decimal("150"),
-        owner_departments=[acme.marketing, acme.product],
-    )
-
-
 def _days(count: int, start: dt.date = dt.date(2020, 1, 1)) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range(count)]
 

@@ -7,15 +7,12 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-from alignment.api.fields import IdList, InWorkspace
-from alignment.api.serializers import PeriodSerializer, SmartResultSerializer, _decimal
+from alignment.api.fields import MAX_PK, IdList, InWorkspace, optional_decimal
+from alignment.api.serializers import PeriodSerializer, SmartResultSerializer
 from goals.models import Direction, Period
 from teams.models import Department, User
 from workshops import selectors
 from workshops.models import Proposal, Workshop
-
-# The largest id the database holds: a larger number is refused as input, not sent to it.
-ID_MAX = 2**63 - 1
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -157,7 +154,7 @@ class WorkshopUpdateSerializer(serializers.Serializer):
 
 class CommitInputSerializer(serializers.Serializer):
     proposals = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=ID_MAX),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_PK),
         max_length=500,
         help_text="Ids of the active proposals that become shared goals (their steps become "
         "child goals). All or nothing.",
@@ -186,8 +183,8 @@ class ProposalSerializer(serializers.Serializer):
     description = serializers.CharField()
     metric = serializers.CharField()
     unit = serializers.CharField()
-    baseline = _decimal("")
-    target = _decimal("")
+    baseline = optional_decimal()
+    target = optional_decimal()
     direction = serializers.ChoiceField(choices=Direction.choices)
     due_date = serializers.DateField(allow_null=True)
     owner_departments = IdList(help_text="Department ids.")
@@ -210,8 +207,8 @@ class ProposalInputSerializer(serializers.Serializer):
     description = serializers.CharField(allow_blank=True, required=False, default="")
     metric = serializers.CharField(max_length=120, allow_blank=True, required=False, default="")
     unit = serializers.CharField(max_length=30, allow_blank=True, required=False, default="")
-    baseline = _decimal("Where the metric stands today.")
-    target = _decimal("The value that means the goal is met; not the baseline.")
+    baseline = optional_decimal("Where the metric stands today.")
+    target = optional_decimal("The value that means the goal is met; not the baseline.")
     direction = serializers.ChoiceField(choices=Direction.choices, default=Direction.INCREASE)
     due_date = serializers.DateField(allow_null=True, required=False, default=None)
     owner_departments = InWorkspace(
@@ -267,8 +264,8 @@ class StepSerializer(serializers.Serializer):
     title = serializers.CharField()
     metric = serializers.CharField()
     unit = serializers.CharField()
-    baseline = _decimal("")
-    target = _decimal("")
+    baseline = optional_decimal()
+    target = optional_decimal()
     due_date = serializers.DateField(allow_null=True)
     goal = serializers.IntegerField(
         source="goal_id", allow_null=True, help_text="The child goal it became, once committed."
@@ -284,8 +281,8 @@ class StepInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, help_text="What the department will do.")
     metric = serializers.CharField(max_length=120, allow_blank=True, required=False, default="")
     unit = serializers.CharField(max_length=30, allow_blank=True, required=False, default="")
-    baseline = _decimal("")
-    target = _decimal("")
+    baseline = optional_decimal()
+    target = optional_decimal()
     due_date = serializers.DateField(
         allow_null=True, required=False, default=None, help_text="Within the workshop's period."
     )
@@ -297,5 +294,5 @@ class ProposalFilterSerializer(serializers.Serializer):
 
 class StepFilterSerializer(serializers.Serializer):
     proposal = serializers.IntegerField(
-        min_value=1, max_value=ID_MAX, required=False, help_text="Steps of this proposal id."
+        min_value=1, max_value=MAX_PK, required=False, help_text="Steps of this proposal id."
     )

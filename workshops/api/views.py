@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from alignment.api.tenancy import WorkspaceScopedViewSet
+from alignment.api.views import SLUG
 from teams.models import Role, User
 from workshops import selectors, services
 from workshops.api.serializers import (
@@ -40,7 +41,6 @@ from workshops.api.serializers import (
 )
 from workshops.models import Proposal, ProposalComment, Step, Workshop
 
-SLUG = OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="Workspace")
 WORKSHOP = OpenApiParameter(
     "workshop_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="Workshop id"
 )
