@@ -1,13 +1,9 @@
 from django.apps import AppConfig
-from django.urls import register_converter
 
 
 class AlignmentConfig(AppConfig):
+    """The project package as an app: its management commands (serve, seed_demo,
+    workspace_export, workspace_import) and the migrations that once held its models."""
+
     name = "alignment"
     verbose_name = "Alignment"
-
-    def ready(self) -> None:
-        from alignment.converters import IdConverter
-
-        # Before any URLconf is read: every app's routes take ids as <id:pk>.
-        register_converter(IdConverter, "id")

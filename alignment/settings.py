@@ -45,12 +45,14 @@ INSTALLED_APPS = [
     "template_partials",
     "django_celery_beat",
     "csp",
-    "alignment",
+    # Ours, from the ground up (docs/architecture.md): each imports only those above it here.
+    "core",
     "teams",
+    "integrations",
     "goals",
     "checkins",
     "workshops",
-    "integrations",
+    "alignment",
 ]
 
 MIDDLEWARE = [
@@ -79,13 +81,13 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "alignment.lib.context.navigation",
+                "teams.context.navigation",
             ],
             "builtins": ["django.templatetags.static", "template_partials.templatetags.partials"],
         },
     },
 ]
-FORM_RENDERER = "alignment.lib.forms.FormRenderer"
+FORM_RENDERER = "core.forms.FormRenderer"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {
@@ -251,16 +253,16 @@ CONTENT_SECURITY_POLICY = {
 # --- REST API and webhooks (alignment/api, integrations) -------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "alignment.api.authentication.ApiTokenAuthentication",
+        "teams.api.authentication.ApiTokenAuthentication",
         # Browsers reuse the signed-in session; DRF enforces the CSRF token on unsafe methods.
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "alignment.api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": [
-        "alignment.api.throttling.AnonThrottle",
-        "alignment.api.throttling.TokenThrottle",
+        "core.api.throttling.AnonThrottle",
+        "core.api.throttling.TokenThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "60/min"),
@@ -271,7 +273,7 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": 1 if env_bool("BEHIND_TLS_PROXY", default=False) else 0,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "EXCEPTION_HANDLER": "alignment.api.exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -292,7 +294,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "alignment.api.schema.add_error_responses",
+        "core.api.schema.add_error_responses",
     ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from alignment.api import pages as token_pages
 from alignment.env import env_bool
+from alignment.portability import views as portability_views
 from alignment.views import floor, healthz
 from teams import forms as team_forms
 from teams import views as team_views
@@ -12,8 +12,8 @@ workspace_patterns = [
     # First: every open workshop board polls once a second (fewest patterns to try).
     path("", include("workshops.urls")),
     path("", include("goals.urls")),
-    path("", include("goals.kpi_urls")),
     path("", include("teams.urls")),
+    path("settings/export/", portability_views.workspace_export, name="workspace_export"),
     path("", include("checkins.urls")),
     path("", include("integrations.urls")),
 ]
@@ -58,12 +58,12 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include(account_patterns)),
-    path("account/tokens/", token_pages.token_list, name="api_tokens"),
-    path("account/tokens/<id:pk>/revoke/", token_pages.token_revoke, name="api_token_revoke"),
-    path("api/", include("alignment.api.urls")),
+    path("account/tokens/", team_views.token_list, name="api_tokens"),
+    path("account/tokens/<id:pk>/revoke/", team_views.token_revoke, name="api_token_revoke"),
+    path("api/", include("alignment.api_urls")),
     path("workspaces/", team_views.workspace_list, name="workspace_list"),
     path("workspaces/new/", team_views.workspace_create, name="workspace_create"),
-    path("workspaces/import/", team_views.workspace_import, name="workspace_import"),
+    path("workspaces/import/", portability_views.workspace_import, name="workspace_import"),
     path("invitations/<str:token>/", team_views.invitation_accept, name="invitation_accept"),
     path("w/<slug:ws>/", include(workspace_patterns)),
 ]

@@ -41,11 +41,10 @@ def _seed() -> tuple[str, int, str]:
     from django.core.management import call_command
     from django.db import connections
 
-    from alignment.api.services import api_token_create
     from goals.services.goals import goal_create, period_create
     from goals.services.kpis import kpi_create
     from teams.models import User
-    from teams.services import workspace_create
+    from teams.services import api_token_create, workspace_create
 
     call_command("migrate", verbosity=0)
     tag = secrets.token_hex(3)

@@ -43,7 +43,7 @@ def _pages(reset: bool) -> tuple[str, dict[str, str]]:
     from django.db.models import Count
     from django.test import Client
 
-    from goals.management.seed.scale import SCALE_SLUG
+    from alignment.seed.scale import SCALE_SLUG
     from goals.models import KPI, Goal
     from teams.models import Membership, Role, Workspace
 

@@ -93,8 +93,8 @@ def main() -> int:
 
     call_command("migrate", verbosity=0)
 
-    from alignment.models import Notification
     from checkins.models import Reminder
+    from core.models import Notification
     from goals.models import Goal
     from teams.models import Cadence, Department, Membership, Role, User, Workspace
     from tests.checkins import mailbox

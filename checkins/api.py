@@ -1,7 +1,7 @@
 """API v1 endpoints of goals' check-ins (DRF): thin views over the app's services and selectors.
 
 ``routes`` lists (prefix under ``workspaces/<slug>/``, viewset, basename) for
-``alignment.api.urls``.
+``alignment.api_urls``.
 
 A goal takes one check-in per cycle: POSTing again in the same cycle corrects it (200, the same
 id), like the check-in page. The leads and executives of the goal's owner departments (and
@@ -17,17 +17,17 @@ from rest_framework import mixins, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from alignment.api.fields import InWorkspace, optional_decimal
-from alignment.api.tenancy import WorkspaceScopedViewSet
-from alignment.api.views import SLUG
-from alignment.lib.tenancy import get_scoped
 from checkins import selectors
-from checkins.cycles import cycle_bounds, workspace_today
+from checkins.cycles import cycle_bounds
 from checkins.models import Ask, CheckIn
 from checkins.services.asks import AskDraft
 from checkins.services.checkins import checkin_save
+from core.api.fields import InWorkspace, optional_decimal
+from core.api.schema import SLUG
 from goals.models import Goal
+from teams.api.tenancy import WorkspaceScopedViewSet
 from teams.models import Department
+from teams.tenancy import get_scoped
 
 GOAL = OpenApiParameter(
     "goal_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="The goal's id."
@@ -137,7 +137,7 @@ class CheckInViewSet(
         membership = request.membership
         goal, _ = selectors.checkin_goal_get(membership=membership, pk=goal_pk)
         data: dict[str, Any] = self.validated(CheckInInputSerializer)
-        today = workspace_today(request.workspace)
+        today = request.workspace.today()
         starts_on = cycle_bounds(request.workspace.checkin_cadence, today).starts_on
         correcting = CheckIn.objects.filter(
             goal=goal, cycle__workspace=request.workspace, cycle__starts_on=starts_on

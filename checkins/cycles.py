@@ -9,9 +9,6 @@ escalation on Friday.
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
-
-from django.utils import timezone
 
 from checkins.models import Reminder
 from teams.models import Cadence, Workspace
@@ -48,21 +45,13 @@ def cycle_bounds(cadence: str, day: date) -> CycleBounds:
     return CycleBounds(starts_on=starts, ends_on=ends, due_on=due)
 
 
-def workspace_now(workspace: Workspace, now: datetime | None = None) -> datetime:
-    return timezone.localtime(now or timezone.now(), ZoneInfo(workspace.timezone))
-
-
-def workspace_today(workspace: Workspace, now: datetime | None = None) -> date:
-    return workspace_now(workspace, now).date()
-
-
 def current_bounds(workspace: Workspace, now: datetime | None = None) -> CycleBounds:
-    return cycle_bounds(workspace.checkin_cadence, workspace_today(workspace, now))
+    return cycle_bounds(workspace.checkin_cadence, workspace.today(now))
 
 
 def reminder_day(workspace: Workspace, now: datetime | None = None) -> date:
     """The day whose reminders are due: today from 09:00 local time, yesterday before."""
-    return (workspace_now(workspace, now) - timedelta(hours=REMINDER_HOUR)).date()
+    return (workspace.localtime(now) - timedelta(hours=REMINDER_HOUR)).date()
 
 
 def kinds_due(bounds: CycleBounds, day: date) -> list[str]:

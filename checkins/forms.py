@@ -3,8 +3,8 @@ from decimal import Decimal
 
 from django import forms
 
-from alignment.lib.forms import Form, ModelForm
 from checkins.models import CheckIn, ReminderPreference, confidence_band
+from core.forms import Form, ModelForm
 from goals.models import Goal
 from teams.models import Department
 

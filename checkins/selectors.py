@@ -18,12 +18,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from alignment.lib.tenancy import get_scoped
-from alignment.models import Notification
-from checkins.cycles import CycleBounds, workspace_today
+from checkins.cycles import CycleBounds
 from checkins.models import Ask, CheckIn, ReminderPreference
+from core.models import Notification
 from goals.models import Goal
 from teams.models import Department, Membership, Role, User, Workspace
+from teams.tenancy import get_scoped
 
 ACTIVE_GOAL_STATUSES = (Goal.Status.ON_TRACK, Goal.Status.AT_RISK, Goal.Status.OFF_TRACK)
 OwnerLink = Goal.owner_departments.through
@@ -197,7 +197,7 @@ def _with_flags(asks: QuerySet[Ask], today: date) -> QuerySet[Ask]:
 def asks_for_goal(goal: Goal, *, today: date | None = None) -> list[Ask]:
     """A goal's asks, late ones first, each with ``late`` (1 or 0): for the goal page, which
     flags late and declined ones. ``today`` defaults to the workspace's."""
-    today = today or workspace_today(goal.workspace)
+    today = today or goal.workspace.today()
     return list(_with_flags(goal.asks.all(), today).order_by("-late", "status", "due_on", "pk"))
 
 

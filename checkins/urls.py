@@ -18,4 +18,6 @@ urlpatterns = [
         name="notifications_mark_read",
     ),
     path("reminders/settings/", views.reminder_settings, name="reminder_settings"),
+    path("goals/checkins.csv", views.checkin_export, name="checkin_export"),
+    path("goals/<id:pk>/checkins.csv", views.goal_checkin_export, name="goal_checkin_export"),
 ]

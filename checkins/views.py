@@ -1,4 +1,5 @@
-"""Pages for check-ins, asks, notifications and reminder settings."""
+"""Pages for check-ins, asks, notifications and reminder settings, and the check-in CSV
+exports."""
 
 from datetime import date
 
@@ -6,33 +7,35 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
-from alignment.lib.forms import add_service_errors
-from alignment.lib.http import paginate
-from alignment.lib.tenancy import WorkspaceRequest, get_scoped, workspace_view
-from checkins import selectors
-from checkins.cycles import CycleBounds, cycle_bounds, workspace_today
+from checkins import exports, selectors
+from checkins.cycles import CycleBounds, cycle_bounds
 from checkins.forms import AskFormSet, AskResponseForm, CheckInForm, ReminderPreferenceForm
 from checkins.links import checkin_link_read
 from checkins.models import Ask, Cycle
 from checkins.services.asks import AskDraft, ask_respond
 from checkins.services.checkins import checkin_save
 from checkins.services.notifications import notifications_mark_read, reminder_preference_save
+from core.csv import csv_download, export_filename
+from core.forms import add_service_errors
+from core.http import paginate
+from goals.forms.goals import GoalFilterForm
 from goals.models import Goal
 from teams.models import Role
+from teams.tenancy import WorkspaceRequest, get_scoped, workspace_view
 
 PANEL_LIMIT = 5
 ASK_STATUSES = [("", "All"), ("late", "Late"), *Ask.Status.choices]
 
 
 def _bounds(request: WorkspaceRequest) -> tuple[CycleBounds, date]:
-    today = workspace_today(request.workspace)
+    today = request.workspace.today()
     return cycle_bounds(request.workspace.checkin_cadence, today), today
 
 
@@ -268,14 +271,14 @@ def ask_respond_view(request: WorkspaceRequest, pk: int) -> HttpResponse:
             membership=request.membership,
             box="received",
             status="",
-            today=workspace_today(request.workspace),
+            today=request.workspace.today(),
         ).get(pk=ask.pk)
         ask.answerable = ask.status in Ask.UNRESOLVED
         ask.form = None if ok else form
         response = render(
             request,
             "checkins/ask_inbox.html#ask",
-            {"ask": ask, "box": "received", "today": workspace_today(request.workspace)},
+            {"ask": ask, "box": "received", "today": request.workspace.today()},
             status=200 if ok else 400,
         )
         return trigger_client_event(response, "ask-answered", {"ask": ask.pk}) if ok else response
@@ -358,3 +361,26 @@ def reminder_settings(request: WorkspaceRequest) -> HttpResponse:
             return redirect("reminder_settings", ws=request.workspace.slug)
         return render(request, "checkins/reminder_settings.html", {"form": form}, status=400)
     return render(request, "checkins/reminder_settings.html", {"form": form})
+
+
+# --- CSV exports ---------------------------------------------------------------------------
+
+
+@workspace_view(Role.MEMBER)
+def checkin_export(request: WorkspaceRequest) -> StreamingHttpResponse:
+    """The check-ins of the goals the goal list shows for the same query string (e.g. all of a
+    period's goals with ``?period=``)."""
+    filters = GoalFilterForm(request.GET).filters()
+    checkins = exports.workspace_checkins(workspace=request.workspace, filters=filters)
+    rows = exports.checkin_rows(checkins, workspace=request.workspace)
+    filename = export_filename(request.workspace.slug, request.workspace.today(), "checkins")
+    return csv_download(filename, exports.CHECKIN_HEADER, rows)
+
+
+@workspace_view(Role.MEMBER)
+def goal_checkin_export(request: WorkspaceRequest, pk: int) -> StreamingHttpResponse:
+    goal = get_scoped(Goal.objects.only("pk", "workspace_id"), request.workspace, pk=pk)
+    rows = exports.checkin_rows(exports.goal_checkins(goal), workspace=request.workspace)
+    workspace = request.workspace
+    filename = export_filename(workspace.slug, workspace.today(), "goal", str(goal.pk), "checkins")
+    return csv_download(filename, exports.CHECKIN_HEADER, rows)

@@ -1,8 +1,8 @@
 from django import forms
 from django.contrib import admin
 
-from alignment.lib.tenancy import ensure_in_workspace
 from goals.models import KPI, Goal, Measurement, Period, Retrospective, Win
+from teams.tenancy import ensure_in_workspace
 
 
 class WorkspaceLinksForm(forms.ModelForm):

@@ -1,6 +1,6 @@
 from django import forms
 
-from alignment.lib.forms import Form
+from core.forms import Form
 from integrations.models import Event
 
 

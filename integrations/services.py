@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from alignment.lib.audit import audit_record, diff
+from core.audit import audit_record, diff
 from integrations import sending
 from integrations.models import Event, Webhook, WebhookDelivery
 from teams.models import User, Workspace

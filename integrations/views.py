@@ -7,13 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
-from alignment.lib.forms import add_service_errors
-from alignment.lib.http import paginate
-from alignment.lib.tenancy import WorkspaceRequest, get_scoped, workspace_view
+from core.forms import add_service_errors
+from core.http import paginate
 from integrations import selectors, services
 from integrations.forms import WebhookEditForm, WebhookForm
 from integrations.models import Webhook
 from teams.models import Role
+from teams.tenancy import WorkspaceRequest, get_scoped, workspace_view
 
 DELIVERIES_PER_PAGE = 25
 

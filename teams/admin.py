@@ -2,8 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from alignment.lib.tenancy import ensure_in_workspace
 from teams.models import Department, Invitation, Membership, User, Workspace
+from teams.tenancy import ensure_in_workspace
 
 
 @admin.register(User)

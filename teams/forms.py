@@ -15,7 +15,7 @@ from django.contrib.auth.forms import (
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
-from alignment.lib.forms import Form, StyledFormMixin
+from core.forms import Form, StyledFormMixin
 from teams.models import Cadence, Department, Role, User, Workspace
 
 TIMEZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
@@ -166,3 +166,11 @@ class NewPasswordForm(StyledFormMixin, SetPasswordForm):
 
 class ChangePasswordForm(StyledFormMixin, PasswordChangeForm):
     pass
+
+
+class TokenForm(Form):
+    name = forms.CharField(
+        max_length=80,
+        label="Token name",
+        help_text="What will use it, e.g. “CRM sync” or “BI dashboard”.",
+    )

@@ -1,4 +1,5 @@
 import zoneinfo
+from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -66,6 +67,19 @@ class Workspace(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("dashboard", kwargs={"ws": self.slug})
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def localtime(self, now: datetime | None = None) -> datetime:
+        """``now`` (default: this moment) on the workspace's clock."""
+        return timezone.localtime(now or timezone.now(), self.zone)
+
+    def today(self, now: datetime | None = None) -> date:
+        """The workspace's date at ``now`` (default: this moment): every "today" in the
+        product (cycles, due dates, overdue asks, file names) is this one."""
+        return self.localtime(now).date()
 
 
 class Department(models.Model):
@@ -223,3 +237,32 @@ class Invitation(models.Model):
         if self.accepted_at is not None:
             return "accepted"
         return "expired" if self.expires_at <= timezone.now() else "open"
+
+
+class ApiToken(models.Model):
+    """A named API token of one person (``Authorization: Token <key>``).
+
+    Only the SHA-256 of the key is stored, with its first characters to recognise it by; the key
+    itself is shown once, when it is made (teams.services.api_token_create).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=80)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Kept to the minute: a request touches it only when the stored time is older.
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The token page: a person's active tokens, newest first.
+            models.Index(fields=["user", "revoked_at", "-created_at"], name="apitoken_user_active"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -1,5 +1,6 @@
-"""Writes for workspaces, departments, memberships and invitations."""
+"""Writes for workspaces, departments, memberships, invitations and API tokens."""
 
+import hashlib
 import secrets
 from collections.abc import Iterable
 from datetime import timedelta
@@ -10,9 +11,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from alignment.lib.audit import audit_record, diff
-from alignment.lib.tenancy import ensure_in_workspace, ensure_members
-from teams.models import Cadence, Department, Invitation, Membership, Role, User, Workspace
+from core.audit import audit_record, diff
+from teams.models import (
+    ApiToken,
+    Cadence,
+    Department,
+    Invitation,
+    Membership,
+    Role,
+    User,
+    Workspace,
+)
+from teams.tenancy import ensure_in_workspace, ensure_members
 
 DEFAULT_DEPARTMENTS = [
     ("Marketing", Department.Kind.MARKETING),
@@ -306,3 +316,38 @@ def invitation_accept(*, token: str, user: User) -> Membership:
         summary=f"{user} joined as {membership.get_role_display().lower()}",
     )
     return membership
+
+
+# --- API tokens ---------------------------------------------------------------------------
+
+KEY_PREFIX = "aln_"
+PREFIX_LENGTH = 10
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new token for ``user``; returns it with its key, which is never stored or shown again."""
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user,
+        name=name.strip() or f"API token {timezone.localdate():%Y-%m-%d}",
+        key_hash=hash_key(key),
+        prefix=key[:PREFIX_LENGTH],
+    )
+    token.full_clean()
+    token.save()
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
+    """Revoke one of ``actor``'s own tokens; requests with it fail from now on."""
+    if token.user_id != actor.pk:
+        raise ValidationError("You can only revoke your own tokens.")
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    token.refresh_from_db(fields=["revoked_at"])
+    return token

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from alignment.lib.mail import send_templated_mail
+from core.mail import send_templated_mail
 from teams.models import Invitation
 
 

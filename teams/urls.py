@@ -5,7 +5,6 @@ from teams import views
 # Mounted under /w/<ws>/.
 urlpatterns = [
     path("settings/", views.workspace_settings, name="workspace_settings"),
-    path("settings/export/", views.workspace_export, name="workspace_export"),
     path("departments/", views.department_list, name="department_list"),
     path("departments/<id:pk>/edit/", views.department_edit, name="department_edit"),
     path("people/", views.people, name="people"),

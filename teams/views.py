@@ -1,20 +1,17 @@
-from zoneinfo import ZoneInfo
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_htmx.http import trigger_client_event
 
-from alignment import portability
-from alignment.lib.forms import add_service_errors
-from alignment.lib.http import paginate
-from alignment.lib.tenancy import WorkspaceRequest, get_scoped, workspace_view
+from core.forms import add_service_errors
+from core.http import paginate
 from teams import services
 from teams.forms import (
     DepartmentForm,
@@ -22,10 +19,12 @@ from teams.forms import (
     LoginForm,
     MembershipForm,
     SignupForm,
+    TokenForm,
     WorkspaceForm,
     WorkspaceImportForm,
 )
-from teams.models import Department, Invitation, Membership, Role
+from teams.models import ApiToken, Department, Invitation, Membership, Role
+from teams.tenancy import WorkspaceRequest, get_scoped, workspace_view
 
 LOGIN_WINDOW_SECONDS = 300
 
@@ -99,48 +98,6 @@ def workspace_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def workspace_import(request: HttpRequest) -> HttpResponse:
-    """A new workspace from an export (the create page's second form).
-
-    Site staff only: an import adds every person the file names (matched by email) to the new
-    workspace, and nobody should be able to enrol other people's accounts without consent.
-    """
-    if not request.user.is_staff:
-        raise PermissionDenied("Only the site's staff can import a workspace.")
-    form = WorkspaceImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        document = form.cleaned_data["document"]
-        try:
-            workspace = portability.workspace_import(
-                document=document,
-                actor=request.user,
-                slug=form.cleaned_data["slug"],
-                name=form.cleaned_data["name"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            note = (
-                " Its webhooks are paused with new signing secrets: give each receiver its "
-                "secret, then switch them on."
-                if document["webhooks"]
-                else ""
-            )
-            messages.success(
-                request,
-                f"Imported {workspace}. People new to Alignment have an account without a "
-                f"password: they choose one with “Forgot your password?”.{note}",
-            )
-            return redirect("dashboard", ws=workspace.slug)
-    return render(
-        request,
-        "teams/workspace_form.html",
-        {"form": WorkspaceForm(), "import_form": form},
-        status=400 if form.errors else 200,
-    )
-
-
 @workspace_view(Role.ADMIN)
 def workspace_settings(request: WorkspaceRequest) -> HttpResponse:
     workspace = request.workspace
@@ -161,20 +118,6 @@ def workspace_settings(request: WorkspaceRequest) -> HttpResponse:
             messages.success(request, "Workspace settings saved.")
             return redirect("workspace_settings", ws=workspace.slug)
     return render(request, "teams/workspace_settings.html", {"form": form})
-
-
-@workspace_view(Role.ADMIN)
-@require_GET
-def workspace_export(request: WorkspaceRequest) -> HttpResponse:
-    """Everything in the workspace as a JSON attachment, streamed as it is read."""
-    workspace = request.workspace
-    portability.workspace_export_record(workspace=workspace, actor=request.user)
-    today = timezone.localdate(timezone=ZoneInfo(workspace.timezone))
-    response = StreamingHttpResponse(
-        portability.workspace_export_json(workspace=workspace), content_type="application/json"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{workspace.slug}-{today}.json"'
-    return response
 
 
 @workspace_view(Role.MEMBER)
@@ -346,3 +289,45 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, f"Welcome to {invitation.workspace}.")
         return redirect("dashboard", ws=invitation.workspace.slug)
     return render(request, "teams/invitation_accept.html", {"invitation": invitation, "form": form})
+
+
+# --- API tokens (/account/tokens/) ------------------------------------------------------
+
+
+def _token_page(request: HttpRequest, form: TokenForm, status: int = 200, **extra) -> HttpResponse:
+    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
+    context = {"form": form, "page": paginate(request, tokens), **extra}
+    template = "account/tokens.html#token-list" if request.htmx else "account/tokens.html"
+    return render(request, template, context, status=status)
+
+
+@never_cache
+@login_required
+def token_list(request: HttpRequest) -> HttpResponse:
+    """List the active tokens; a valid POST makes one and shows its key on this response only."""
+    form = TokenForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                token, key = services.api_token_create(
+                    user=request.user, name=form.cleaned_data["name"]
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"Created the token “{token.name}”.")
+                return _token_page(request, TokenForm(), new_key=key, new_token=token)
+        return _token_page(request, form, status=400)
+    return _token_page(request, form)
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at__isnull=True)
+    services.api_token_revoke(token=token, actor=request.user)
+    if request.htmx:
+        response = _token_page(request, TokenForm(), revoked=token)
+        return trigger_client_event(response, "tokensChanged")
+    messages.success(request, f"Revoked the token “{token.name}”. Requests using it now fail.")
+    return redirect("api_tokens")

@@ -1,4 +1,4 @@
-"""alignment.lib.forms.FormRenderer writes selects exactly as Django's templates do."""
+"""core.forms.FormRenderer writes selects exactly as Django's templates do."""
 
 import re
 
@@ -6,7 +6,7 @@ from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.template.loader import render_to_string
 
-from alignment.lib.forms import FormRenderer
+from core.forms import FormRenderer
 
 SELECTS = {
     "plain": (

@@ -18,12 +18,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from alignment.models import AuditEvent
 from alignment.portability import PLANS, workspace_export, workspace_export_json, workspace_import
+from alignment.seed.common import TIMEZONE
+from alignment.seed.demo import demo_seed
 from checkins.models import CheckIn, Reminder, ReminderPreference
 from checkins.services.asks import AskDraft, ask_respond, asks_create
-from goals.management.seed.common import TIMEZONE
-from goals.management.seed.demo import demo_seed
+from core.models import AuditEvent
 from goals.models import Goal
 from goals.services.goals import goal_close
 from integrations.services import webhook_create
@@ -195,8 +195,7 @@ def test_every_model_of_a_workspace_is_exported_or_deliberately_left_out():
     models = [
         m
         for m in apps.get_models()
-        if m._meta.app_label
-        in {"alignment", "teams", "goals", "checkins", "workshops", "integrations"}
+        if m._meta.app_label in {"core", "teams", "goals", "checkins", "workshops", "integrations"}
     ]
     changed = True
     while changed:

@@ -1,57 +1,18 @@
-"""Validation only: the services decide what is allowed.
+"""Parsing only: the services decide what is allowed.
 
 The board's forms take their choices as lists the view has already read, so that several
 forms on one panel cost no query each.
 """
 
 from collections.abc import Sequence
-from decimal import Decimal
 
 from django import forms
 
-from alignment.lib.forms import Form
+from core.forms import Form, ObjectChoiceField, ObjectMultipleChoiceField, plain
 from goals.models import Direction
 from teams.models import Department, User, Workspace
 from workshops import selectors
 from workshops.models import Proposal, Workshop
-
-
-def _plain(value: Decimal | None) -> str | None:
-    """A decimal as people type it: 1000, not 1000.0000 (nor 1E+3)."""
-    return None if value is None else format(value.normalize(), "f")
-
-
-class ObjectChoiceField(forms.TypedChoiceField):
-    """A choice among objects already in memory; cleans to the object."""
-
-    def __init__(self, *, objects: Sequence = (), **kwargs) -> None:
-        super().__init__(coerce=int, **kwargs)
-        self.set_objects(objects)
-
-    def set_objects(self, objects: Sequence) -> None:
-        self.objects = {obj.pk: obj for obj in objects}
-        self.choices = [("", "Choose…"), *((obj.pk, str(obj)) for obj in objects)]
-
-    def clean(self, value):
-        pk = super().clean(value)
-        return self.objects.get(pk) if pk not in ("", None) else None
-
-
-class ObjectMultipleChoiceField(forms.TypedMultipleChoiceField):
-    """Several objects already in memory; cleans to a list of them."""
-
-    widget = forms.CheckboxSelectMultiple
-
-    def __init__(self, *, objects: Sequence = (), **kwargs) -> None:
-        super().__init__(coerce=int, **kwargs)
-        self.set_objects(objects)
-
-    def set_objects(self, objects: Sequence) -> None:
-        self.objects = {obj.pk: obj for obj in objects}
-        self.choices = [(obj.pk, str(obj)) for obj in objects]
-
-    def clean(self, value):
-        return [self.objects[pk] for pk in super().clean(value)]
 
 
 class WorkshopForm(Form):
@@ -132,8 +93,8 @@ class ProposalForm(Form):
             "description": proposal.description,
             "metric": proposal.metric,
             "unit": proposal.unit,
-            "baseline": _plain(proposal.baseline),
-            "target": _plain(proposal.target),
+            "baseline": plain(proposal.baseline),
+            "target": plain(proposal.target),
             "direction": proposal.direction,
             "due_date": proposal.due_date,
             "owner_departments": [d.pk for d in departments if d.is_owner],

@@ -6,9 +6,9 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from alignment.lib.tenancy import get_scoped, require_role
 from goals import smart
 from teams.models import Department, Membership, Role, User, Workspace
+from teams.tenancy import get_scoped, require_role
 from workshops.models import Proposal, ProposalComment, Step, Vote, Workshop, WorkshopParticipant
 
 NOT_INVITED = "Only the people invited to this workshop take part in it."

@@ -15,11 +15,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max
 from django.utils import timezone
 
-from alignment.lib.audit import audit_record, diff
-from alignment.lib.tenancy import ensure_in_workspace
+from core.audit import audit_record, diff
 from goals.models import Direction, Goal, Period
 from goals.services.goals import goal_create
 from teams.models import Department, Membership, Role, User, Workspace
+from teams.tenancy import ensure_in_workspace
 from workshops import live
 from workshops.models import Proposal, ProposalComment, Step, Vote, Workshop, WorkshopParticipant
 from workshops.selectors import ensure_facilitator

@@ -21,10 +21,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
-from alignment.lib.forms import add_service_errors
-from alignment.lib.http import paginate
-from alignment.lib.tenancy import WorkspaceRequest, workspace_view
+from core.forms import add_service_errors
+from core.http import paginate
 from teams.models import Department, Role
+from teams.tenancy import WorkspaceRequest, workspace_view
 from workshops import live, selectors, services
 from workshops.forms import (
     CommentForm,

@@ -11,15 +11,8 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from alignment.lib.audit import audit_record
-from alignment.portability.tables import (
-    FORMAT,
-    PLANS,
-    USER_FIELDS,
-    VERSION,
-    WORKSPACE_FIELDS,
-    Plan,
-)
+from alignment.portability.tables import FORMAT, PLANS, USER_FIELDS, VERSION, WORKSPACE_FIELDS, Plan
+from core.audit import audit_record
 from teams.models import User, Workspace
 
 EXPORT_CHUNK = 2000

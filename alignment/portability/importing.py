@@ -11,8 +11,6 @@ from django.db import DataError, IntegrityError, connection, models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from alignment.lib.audit import audit_record
-from alignment.models import AuditEvent
 from alignment.portability.tables import (
     FORMAT,
     PLANS,
@@ -22,6 +20,8 @@ from alignment.portability.tables import (
     WORKSPACE_FIELDS,
     Plan,
 )
+from core.audit import audit_record
+from core.models import AuditEvent
 from teams.models import Membership, Role, User, Workspace
 from teams.services import _unique_slug
 

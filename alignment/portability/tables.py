@@ -9,8 +9,8 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
-from alignment.models import AuditEvent
 from checkins.models import Ask, CheckIn, Cycle, Reminder, ReminderPreference
+from core.models import AuditEvent
 from goals.models import KPI, Goal, Measurement, Period, Retrospective, Win
 from integrations.models import Webhook
 from teams.models import Department, Membership, User, Workspace

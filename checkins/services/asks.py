@@ -10,14 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from alignment.lib.audit import audit_record
-from alignment.lib.notify import notify
-from alignment.lib.tenancy import ensure_in_workspace
 from checkins import selectors
-from checkins.cycles import workspace_today
 from checkins.models import Ask, CheckIn, Reminder
 from checkins.services.reminders import reminders_record
+from core.audit import audit_record
+from core.notify import notify
 from teams.models import Department, Membership, User, Workspace
+from teams.tenancy import ensure_in_workspace
 
 # An ask's links, which the services check themselves (full_clean would query each).
 ASK_LINKS = ["workspace", "goal", "checkin", "from_department", "to_department", "created_by"]
@@ -127,7 +126,7 @@ def ask_respond(
         raise ValidationError({"action": "Choose to commit, decline or mark delivered."})
     if locked.status not in Ask.UNRESOLVED:
         raise ValidationError(f"This ask is already {locked.get_status_display().lower()}.")
-    today = today or workspace_today(workspace)
+    today = today or workspace.today()
     before = locked.status
     if action == "commit":
         if committed_on is None:

@@ -7,13 +7,12 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from alignment.lib.audit import audit_record, diff
 from checkins import selectors
-from checkins.cycles import workspace_today
 from checkins.models import CheckIn, confidence_band
 from checkins.services.asks import AskDraft, asks_create
 from checkins.services.cycles import cycle_current
 from checkins.services.reminders import reminders_cancel_for_checkin
+from core.audit import audit_record, diff
 from goals.models import Goal
 from goals.services.goals import goal_refresh_progress, goal_update
 from integrations.models import Event
@@ -62,7 +61,7 @@ def checkin_save(
         raise ValidationError({"confidence": "Confidence runs from 1 to 10."})
     if value is None and locked.target is not None:
         raise ValidationError({"value": f"Enter the current {locked.metric or 'value'}."})
-    today = today or workspace_today(workspace)
+    today = today or workspace.today()
     cycle = cycle_current(workspace=workspace, today=today)
     checkin = CheckIn.objects.select_for_update().filter(cycle=cycle, goal=locked).first()
     before = {field: getattr(checkin, field) for field in FIELDS} if checkin else {}

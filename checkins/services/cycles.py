@@ -2,7 +2,7 @@ from datetime import date
 
 from django.db import transaction
 
-from checkins.cycles import cycle_bounds, workspace_today
+from checkins.cycles import cycle_bounds
 from checkins.models import Cycle
 from teams.models import Workspace
 
@@ -11,7 +11,7 @@ from teams.models import Workspace
 def cycle_current(*, workspace: Workspace, today: date | None = None) -> Cycle:
     """The workspace's cycle containing ``today`` (its local today by default), created on
     first use. A cadence changed since the row was written reshapes its due date."""
-    bounds = cycle_bounds(workspace.checkin_cadence, today or workspace_today(workspace))
+    bounds = cycle_bounds(workspace.checkin_cadence, today or workspace.today())
     cycle, created = Cycle.objects.get_or_create(
         workspace=workspace, starts_on=bounds.starts_on, defaults={"due_on": bounds.due_on}
     )

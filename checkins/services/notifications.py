@@ -3,9 +3,9 @@
 from django.db import transaction
 from django.utils import timezone
 
-from alignment.lib.audit import audit_record, diff
-from alignment.models import Notification
 from checkins.models import ReminderPreference
+from core.audit import audit_record, diff
+from core.models import Notification
 from teams.models import User, Workspace
 
 PREFERENCE_FIELDS = ("before_due", "nudge", "escalation", "asks", "by_email")

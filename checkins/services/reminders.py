@@ -34,13 +34,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from kombu.exceptions import KombuError
 
-from alignment.lib.mail import send_templated_mail
-from alignment.lib.notify import notify
 from checkins import selectors
-from checkins.cycles import CycleBounds, cycle_bounds, kinds_due, reminder_day, workspace_today
+from checkins.cycles import CycleBounds, cycle_bounds, kinds_due, reminder_day
 from checkins.links import checkin_link_token
 from checkins.models import Ask, CheckIn, Reminder, ReminderPreference
 from checkins.services.cycles import cycle_current
+from core.mail import send_templated_mail
+from core.notify import notify
 from goals.models import Goal
 from teams.models import Department, Workspace
 
@@ -235,7 +235,7 @@ def _still_due(reminder: Reminder, now: datetime) -> bool:
         return ask.status == Ask.Status.OPEN
     if reminder.kind == Kind.ASK_DECLINED:
         return ask.status == Ask.Status.DECLINED
-    return ask.is_late(workspace_today(reminder.workspace, now))
+    return ask.is_late(reminder.workspace.today(now))
 
 
 def _absolute(path: str) -> str:

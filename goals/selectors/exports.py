@@ -7,11 +7,9 @@ The columns of the goal export are the goal import's (goals.services.imports.GOA
 
 from collections.abc import Iterator
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery
+from django.db.models import Aggregate, CharField, OuterRef, Subquery
 
-from checkins.models import CheckIn
 from goals.models import KPI, Goal
 from goals.selectors.goals import GoalFilters, goal_search
 from goals.services.imports import (
@@ -102,62 +100,13 @@ def goal_rows(*, workspace: Workspace, filters: GoalFilters) -> Iterator[tuple[A
         )
 
 
-CHECKIN_HEADER = (
-    "date",
-    "goal_id",
-    "goal",
-    "cycle_start",
-    "cycle_due",
-    "author",
-    "value",
-    "confidence",
-    "confidence_band",
-    "what_moved",
-    "blockers",
-    "next_steps",
-)
-
-
-def checkin_rows(checkins: QuerySet[CheckIn], *, workspace: Workspace) -> Iterator[tuple[Any, ...]]:
-    """The check-ins as rows of :data:`CHECKIN_HEADER`, oldest first, dated in the workspace's
-    time zone. One query (streamed)."""
-    zone = ZoneInfo(workspace.timezone)
-    bands = dict(Goal.Status.choices)
-    checkins = checkins.select_related("goal", "cycle", "author").order_by("created_at", "pk")
-    for checkin in checkins.iterator(chunk_size=CHUNK):
-        yield (
-            checkin.created_at.astimezone(zone).date(),
-            checkin.goal_id,
-            checkin.goal.title,
-            checkin.cycle.starts_on,
-            checkin.cycle.due_on,
-            str(checkin.author) if checkin.author else None,
-            checkin.value,
-            checkin.confidence,
-            bands[checkin.confidence_band],
-            checkin.moved,
-            checkin.blockers,
-            checkin.next_steps,
-        )
-
-
-def workspace_checkins(*, workspace: Workspace, filters: GoalFilters) -> QuerySet[CheckIn]:
-    """The check-ins of the goals the goal list shows for ``filters`` (e.g. a period's)."""
-    goals = goal_search(workspace=workspace, filters=filters).order_by().values("pk")
-    return CheckIn.objects.filter(goal__workspace=workspace, goal__in=goals)
-
-
-def goal_checkins(goal: Goal) -> QuerySet[CheckIn]:
-    return CheckIn.objects.filter(goal=goal)
-
-
 MEASUREMENT_HEADER = (*MEASUREMENT_COLUMNS, *MEASUREMENT_EXPORT_ONLY)
 
 
 def measurement_rows(kpi: KPI, *, workspace: Workspace) -> Iterator[tuple[Any, ...]]:
     """The KPI's values as rows of :data:`MEASUREMENT_HEADER`, oldest first, with when they
     were recorded in the workspace's time zone. One query (streamed)."""
-    zone = ZoneInfo(workspace.timezone)
+    zone = workspace.zone
     measurements = kpi.measurements.select_related("created_by").order_by("date", "source", "pk")
     for measurement in measurements.iterator(chunk_size=CHUNK):
         yield (

@@ -8,13 +8,11 @@ navigation (:func:`workspace_departments`).
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from zoneinfo import ZoneInfo
 
+from django.db import models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
-from django.utils import timezone
 
-from alignment.models import AuditEvent
-from checkins.models import CheckIn
+from core.models import AuditEvent
 from goals.models import KPI, Goal, Measurement, Period, Retrospective, Win
 from teams.models import Department, Membership, Role, User, Workspace
 
@@ -22,10 +20,6 @@ OwnerLink = Goal.owner_departments.through
 ContributorLink = Goal.contributing_departments.through
 OPEN = ~Q(status__in=Goal.CLOSED_STATUSES)
 PARENT_CHAIN = "parent__parent__parent"
-
-
-def workspace_today(workspace: Workspace) -> date:
-    return timezone.localdate(timezone=ZoneInfo(workspace.timezone))
 
 
 def workspace_departments(
@@ -168,7 +162,9 @@ def goal_children(goal: Goal) -> list[Goal]:
     )
 
 
-def goal_checkins(goal: Goal, *, limit: int = 10) -> list[CheckIn]:
+def goal_checkins(goal: Goal, *, limit: int = 10) -> list[models.Model]:
+    """The goal's latest check-ins, through the reverse relation the checkins app declares
+    (goals reads them that way and never imports checkins)."""
     return list(goal.checkins.select_related("author", "cycle").order_by("-created_at")[:limit])
 
 

@@ -10,15 +10,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, Subquery, Value, When
 
-from alignment.lib.audit import audit_record, diff
-from alignment.lib.notify import department_people, notify
-from alignment.lib.tenancy import ensure_in_workspace, ensure_members
+from core.audit import audit_record, diff
+from core.notify import notify
 from goals import progress, tasks
 from goals.models import KPI, Goal, Measurement, Period, Retrospective, Win
 from goals.selectors.goals import priority_goals
 from integrations.models import Event
 from integrations.services import webhook_emit
 from teams.models import Department, User, Workspace
+from teams.selectors import department_people
+from teams.tenancy import ensure_in_workspace, ensure_members
 
 GOAL_FIELDS = (
     "title",

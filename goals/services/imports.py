@@ -19,7 +19,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files import File
 from django.db import transaction
 
-from goals.forms import GoalImportForm
+from core.csv import FORMULA_STARTS
+from goals.forms.csv import GoalImportForm
 from goals.models import KPI, Goal, Measurement
 from goals.selectors import goals as selectors
 from goals.services import kpis as kpi_services
@@ -30,10 +31,6 @@ from teams.models import Membership, User, Workspace
 MAX_BYTES = 1_000_000
 # Each goal goes through goal_create (about a dozen queries): 500 stay well inside a request.
 MAX_GOALS = 500
-# Cells starting with these are formulas to a spreadsheet: exports put an apostrophe before them,
-# and imports take it off again.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 GOAL_COLUMNS = (
     "title",
     "description",

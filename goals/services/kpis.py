@@ -18,11 +18,11 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from alignment.lib.audit import audit_record, diff
-from alignment.lib.tenancy import ensure_in_workspace
+from core.audit import audit_record, diff
 from goals.models import KPI, Direction, Goal, Measurement
 from goals.services.goals import goal_refresh_progress
 from teams.models import Department, Membership, Role, User, Workspace
+from teams.tenancy import ensure_in_workspace
 
 KPI_FIELDS = ("name", "description", "unit", "direction", "green_threshold", "red_threshold")
 # Rows per measurements_ingest call: 10,000 rows fit in one statement well under two seconds.

@@ -1,16 +1,14 @@
 """CSV pages: import goals and KPI values (a preview naming every bad row, then all rows or
-none), and export goals, check-ins and KPI values as downloads streamed from one query each.
+none), and export goals and KPI values as downloads streamed from one query each.
 
 Between the preview and the import, the checked file travels signed in the confirmation form,
 so any web process can finish the import; it is checked again before anything is saved.
 """
 
-import csv
 import secrets
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -19,24 +17,23 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
-from alignment.lib.tenancy import WorkspaceRequest, get_scoped, workspace_view
-from goals.forms import CSVUploadForm, GoalFilterForm, ImportConfirmForm, MeasurementUploadForm
-from goals.models import KPI, Goal
+from core.csv import csv_download, export_filename
+from goals.forms.csv import CSVUploadForm, ImportConfirmForm, MeasurementUploadForm
+from goals.forms.goals import GoalFilterForm
+from goals.models import KPI
 from goals.selectors import exports
 from goals.selectors import goals as selectors
 from goals.services import imports
 from goals.services import kpis as kpi_services
 from goals.views.kpis import number
 from teams.models import Role
+from teams.tenancy import WorkspaceRequest, get_scoped, workspace_view
 
 SIGNING_SALT = "goals.views.csv.import"
 # How long a checked file may wait for its import.
 TOKEN_MAX_AGE = 60 * 60
-# Rows per streamed chunk of an export.
-ROWS_PER_CHUNK = 500
 PREVIEW_MEASUREMENTS = 50
 EXPIRED_CHECK = "This check has expired or belongs to another page. Upload the file again."
 IMPORTED_ALREADY = "This file was imported already. To import it again, upload it again."
@@ -45,52 +42,8 @@ IMPORTED_ALREADY = "This file was imported already. To import it again, upload i
 # --- Downloads ---------------------------------------------------------------------------------
 
 
-class _Echo:
-    """A file for csv.writer that hands back each line instead of storing it."""
-
-    def write(self, line: str) -> str:
-        return line
-
-
-def _cell(value: Any) -> str:
-    """A value as a CSV cell; text a spreadsheet would run as a formula gets an apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ", timespec="seconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, str):
-        return f"'{value}" if value.startswith(imports.FORMULA_STARTS) else value
-    return str(value)
-
-
-def _csv_download(
-    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> StreamingHttpResponse:
-    """A CSV attachment written as ``rows`` are read, with a byte order mark for Excel."""
-    writer = csv.writer(_Echo())
-
-    def chunks() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow(header)
-        lines = []
-        for row in rows:
-            lines.append(writer.writerow([_cell(value) for value in row]))
-            if len(lines) == ROWS_PER_CHUNK:
-                yield "".join(lines)
-                lines = []
-        yield "".join(lines)
-
-    response = StreamingHttpResponse(chunks(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
-
-
 def _filename(request: WorkspaceRequest, *parts: str) -> str:
-    today = selectors.workspace_today(request.workspace)
-    return f"{'-'.join([request.workspace.slug, *map(slugify, parts)])}-{today:%Y-%m-%d}.csv"
+    return export_filename(request.workspace.slug, request.workspace.today(), *parts)
 
 
 @workspace_view(Role.MEMBER)
@@ -98,32 +51,14 @@ def goal_export(request: WorkspaceRequest) -> StreamingHttpResponse:
     """The goals the goal list shows for the same query string, in its order."""
     filters = GoalFilterForm(request.GET).filters()
     rows = exports.goal_rows(workspace=request.workspace, filters=filters)
-    return _csv_download(_filename(request, "goals"), exports.GOAL_HEADER, rows)
-
-
-@workspace_view(Role.MEMBER)
-def checkin_export(request: WorkspaceRequest) -> StreamingHttpResponse:
-    """The check-ins of the goals the goal list shows for the same query string (e.g. all of a
-    period's goals with ``?period=``)."""
-    filters = GoalFilterForm(request.GET).filters()
-    checkins = exports.workspace_checkins(workspace=request.workspace, filters=filters)
-    rows = exports.checkin_rows(checkins, workspace=request.workspace)
-    return _csv_download(_filename(request, "checkins"), exports.CHECKIN_HEADER, rows)
-
-
-@workspace_view(Role.MEMBER)
-def goal_checkin_export(request: WorkspaceRequest, pk: int) -> StreamingHttpResponse:
-    goal = get_scoped(Goal.objects.only("pk", "workspace_id"), request.workspace, pk=pk)
-    rows = exports.checkin_rows(exports.goal_checkins(goal), workspace=request.workspace)
-    filename = _filename(request, "goal", str(goal.pk), "checkins")
-    return _csv_download(filename, exports.CHECKIN_HEADER, rows)
+    return csv_download(_filename(request, "goals"), exports.GOAL_HEADER, rows)
 
 
 @workspace_view(Role.MEMBER)
 def measurement_export(request: WorkspaceRequest, pk: int) -> StreamingHttpResponse:
     kpi = get_scoped(KPI.objects.all(), request.workspace, pk=pk)
     rows = exports.measurement_rows(kpi, workspace=request.workspace)
-    return _csv_download(_filename(request, kpi.name, "values"), exports.MEASUREMENT_HEADER, rows)
+    return csv_download(_filename(request, kpi.name, "values"), exports.MEASUREMENT_HEADER, rows)
 
 
 # --- Imports -----------------------------------------------------------------------------------
@@ -246,7 +181,7 @@ def goal_import_template(request: WorkspaceRequest) -> StreamingHttpResponse:
     else:
         owners = [department for department in departments if department.mine][:1]
     periods = selectors.workspace_periods(workspace)
-    period = selectors.current_period(periods, selectors.workspace_today(workspace))
+    period = selectors.current_period(periods, workspace.today())
     example = {
         "title": "Increase trial sign-ups by 20% through onboarding emails",
         "description": "A welcome series for every new trial.",
@@ -263,7 +198,7 @@ def goal_import_template(request: WorkspaceRequest) -> StreamingHttpResponse:
     }
     row = [example.get(column, "") for column in imports.GOAL_COLUMNS]
     filename = f"{workspace.slug}-goals-template.csv"
-    return _csv_download(filename, imports.GOAL_COLUMNS, [row])
+    return csv_download(filename, imports.GOAL_COLUMNS, [row])
 
 
 def _kpi_to_measure(request: WorkspaceRequest, pk: int) -> KPI:
@@ -345,7 +280,7 @@ def measurement_import(request: WorkspaceRequest, pk: int) -> HttpResponse:
 def measurement_import_template(request: WorkspaceRequest, pk: int) -> StreamingHttpResponse:
     """The value file's columns, with two example rows."""
     kpi = _kpi_to_measure(request, pk)
-    today = selectors.workspace_today(request.workspace)
+    today = request.workspace.today()
     rows = [(today - timedelta(days=1), "118.5", ""), (today, "121", "")]
     filename = f"{request.workspace.slug}-{slugify(kpi.name)}-values-template.csv"
-    return _csv_download(filename, imports.MEASUREMENT_COLUMNS, rows)
+    return csv_download(filename, imports.MEASUREMENT_COLUMNS, rows)

@@ -13,12 +13,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from alignment.lib.forms import add_service_errors
-from alignment.lib.http import paginate
-from alignment.lib.tenancy import WorkspaceRequest, get_scoped, workspace_view
-from alignment.models import AuditEvent
+from core.forms import add_service_errors, plain
+from core.http import paginate
+from core.models import AuditEvent
 from goals import smart
-from goals.forms import (
+from goals.forms.goals import (
     CarryOverForm,
     ClosingForm,
     GoalFilterForm,
@@ -26,7 +25,6 @@ from goals.forms import (
     PriorityMoveForm,
     PriorityOrderForm,
     WeightsForm,
-    plain,
 )
 from goals.models import Goal, Period
 from goals.permissions import can_create_goals, can_edit_goal
@@ -35,6 +33,7 @@ from goals.selectors import goals as selectors
 from goals.services import goals as services
 from goals.smart_drafts import HISTORY_LENGTH, draft_for_goal, draft_from_data, kpi_history
 from teams.models import Department, Role
+from teams.tenancy import WorkspaceRequest, get_scoped, workspace_view
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -52,7 +51,7 @@ def _period_from(request: WorkspaceRequest, periods: list[Period]) -> Period | N
     by_id = {str(period.pk): period for period in periods}
     if chosen in by_id:
         return by_id[chosen]
-    return selectors.current_period(periods, selectors.workspace_today(request.workspace))
+    return selectors.current_period(periods, request.workspace.today())
 
 
 # --- Dashboard ---------------------------------------------------------------------------------
@@ -68,7 +67,7 @@ def dashboard(request: WorkspaceRequest) -> HttpResponse:
         return render(request, "goals/guest_home.html")
     workspace = request.workspace
     departments = selectors.workspace_departments(workspace)
-    today = selectors.workspace_today(workspace)
+    today = workspace.today()
     period = selectors.current_period(selectors.workspace_periods(workspace), today)
     attention = selectors.goals_needing_attention(workspace=workspace, today=today)
     selectors.attach_departments(attention)
@@ -108,7 +107,7 @@ def goal_list(request: WorkspaceRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "filtered": any(value for key, value in request.GET.items() if key != "page"),
-        "today": selectors.workspace_today(workspace),
+        "today": workspace.today(),
         "can_create": can_create_goals(request.membership),
     }
     if results_only:
@@ -213,7 +212,7 @@ def goal_create(request: WorkspaceRequest) -> HttpResponse:
     departments = selectors.workspace_departments(workspace, membership=request.membership)
     choices = selectors.goal_form_choices(workspace=workspace, departments=departments)
     parent = next((g for g in choices.parents if str(g.pk) == request.GET.get("parent")), None)
-    period = selectors.current_period(choices.periods, selectors.workspace_today(workspace))
+    period = selectors.current_period(choices.periods, workspace.today())
     form = GoalForm(
         request.POST or None,
         choices=choices,
@@ -312,7 +311,7 @@ def _detail(request: WorkspaceRequest, pk: int, *, status: int = 200) -> HttpRes
     selectors.attach_departments([goal, *children])
     measurements = selectors.kpi_measurements(goal.kpi)
     history = [m.value for m in measurements[-HISTORY_LENGTH:]]
-    today = selectors.workspace_today(workspace)
+    today = workspace.today()
     departments = selectors.workspace_departments(workspace, membership=request.membership)
     own = [d for d in departments if d.mine]
     can_edit = can_edit_goal(request.membership, goal.owners, own_departments=own)

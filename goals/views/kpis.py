@@ -5,7 +5,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,18 +12,17 @@ from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
-from alignment.lib.forms import add_service_errors
-from alignment.lib.http import paginate
-from alignment.lib.tenancy import WorkspaceRequest, get_scoped, workspace_view
-from goals.kpi_forms import KPIFilterForm, KPIForm, MeasurementForm, MeasurementPasteForm
+from core.forms import add_service_errors
+from core.http import paginate
+from goals.forms.kpis import KPIFilterForm, KPIForm, MeasurementForm, MeasurementPasteForm
 from goals.models import KPI, Direction, Measurement
 from goals.selectors import kpis as selectors
 from goals.services import kpis as services
 from teams.models import Role
+from teams.tenancy import WorkspaceRequest, get_scoped, workspace_view
 
 KPIS_PER_PAGE = 25
 MEASUREMENTS_PER_PAGE = 20
@@ -266,7 +264,7 @@ def _chart_context(
 
 
 def _entry_form(request: WorkspaceRequest) -> MeasurementForm:
-    today = timezone.localdate(timezone=ZoneInfo(request.workspace.timezone))
+    today = request.workspace.today()
     return MeasurementForm(initial={"date": today})
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from alignment.api.services import api_token_create
+from teams.services import api_token_create
 
 
 @pytest.fixture(autouse=True)

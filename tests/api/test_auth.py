@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from alignment.api.services import api_token_create, api_token_revoke, hash_key
-from alignment.models import ApiToken
+from teams.models import ApiToken
+from teams.services import api_token_create, api_token_revoke, hash_key
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

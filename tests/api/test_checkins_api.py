@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from checkins.cycles import current_bounds, workspace_today
+from checkins.cycles import current_bounds
 from checkins.models import Ask, CheckIn, Cycle
 from goals.models import Goal
 from tests.factories import CheckInFactory, GoalFactory
@@ -28,7 +28,7 @@ def _url(goal: Goal) -> str:
 
 def _later(acme, days: int = 7) -> str:
     """A date ``days`` after acme's today, as the API writes it."""
-    return str(workspace_today(acme.workspace) + dt.timedelta(days=days))
+    return str(acme.workspace.today() + dt.timedelta(days=days))
 
 
 def _past_checkin(acme, goal: Goal, weeks_ago: int, **fields) -> CheckIn:

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from alignment.models import AuditEvent
+from core.models import AuditEvent
 from goals.models import Period
 from teams.models import Department, Membership
 from tests.factories import (

@@ -5,7 +5,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.db import IntegrityError
 from django.http import Http404
 
-from alignment.api.exceptions import api_exception_handler
+from core.api.exceptions import api_exception_handler
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.db.models import F
 
-from alignment.models import AuditEvent
-from goals import api as goals_api
+from core.models import AuditEvent
+from goals.api import goals as goals_api
 from goals.models import Goal, Retrospective
 from goals.services import goals as goal_services
 from teams.models import Role

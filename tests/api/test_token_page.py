@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from alignment.api.services import api_token_create, hash_key
-from alignment.models import ApiToken
+from teams.models import ApiToken
+from teams.services import api_token_create, hash_key
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from alignment.models import ApiToken
+from teams.models import ApiToken
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from checkins.cycles import cycle_bounds, workspace_today
+from checkins.cycles import cycle_bounds
 from goals.models import Goal
 from teams.models import Role
 from tests.factories import GoalFactory, MembershipFactory, UserFactory
@@ -38,7 +38,7 @@ def goal(acme) -> Goal:
 
 @pytest.fixture
 def bounds(acme):
-    return cycle_bounds(acme.workspace.checkin_cadence, workspace_today(acme.workspace))
+    return cycle_bounds(acme.workspace.checkin_cadence, acme.workspace.today())
 
 
 def local(workspace, day: dt.date, hour: int = 10) -> dt.datetime:

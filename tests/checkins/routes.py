@@ -2,9 +2,9 @@
 
 import datetime as dt
 
-from alignment.models import Notification
 from checkins.links import checkin_link_token
 from checkins.models import Ask
+from core.models import Notification
 from teams.models import Role, User
 from tests.factories import CycleFactory, GoalFactory
 from tests.routes import Route

@@ -6,11 +6,11 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from alignment.models import Notification
-from checkins.cycles import current_bounds, workspace_today
+from checkins.cycles import current_bounds
 from checkins.models import Ask, Reminder
 from checkins.selectors import asks_for_goal
 from checkins.services.reminders import reminders_plan
+from core.models import Notification
 from tests.checkins.conftest import local
 from tests.factories import GoalFactory
 
@@ -30,7 +30,7 @@ def ask(acme, goal) -> Ask:
         from_department=acme.product,
         to_department=acme.sales,
         text="Two customer case studies",
-        due_on=workspace_today(acme.workspace) + dt.timedelta(days=30),
+        due_on=acme.workspace.today() + dt.timedelta(days=30),
         created_by=acme.leo,
     )
 
@@ -216,7 +216,7 @@ def test_a_delivered_ask_is_not_late(acme, ask, sam, django_capture_on_commit_ca
 
 
 def test_a_commitment_moves_the_date_an_ask_is_late_from(acme, ask):
-    today = workspace_today(acme.workspace)
+    today = acme.workspace.today()
     Ask.objects.filter(pk=ask.pk).update(
         due_on=today - dt.timedelta(days=3),
         status="committed",
@@ -229,7 +229,7 @@ def test_a_commitment_moves_the_date_an_ask_is_late_from(acme, ask):
 
 
 def test_asks_for_goal_lists_late_ones_first(acme, ask, goal):
-    today = workspace_today(acme.workspace)
+    today = acme.workspace.today()
     late = Ask.objects.create(
         workspace=acme.workspace,
         goal=goal,

@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from alignment.models import AuditEvent, Notification
 from checkins.models import Ask, CheckIn, Reminder
+from core.models import AuditEvent, Notification
 from goals.models import Goal
 from tests.factories import CheckInFactory, CycleFactory, GoalFactory
 

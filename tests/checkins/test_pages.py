@@ -5,11 +5,11 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from alignment.models import Notification
-from checkins import views
 from checkins.models import Ask, CheckIn, ReminderPreference
 from checkins.services.cycles import cycle_current
+from core.models import Notification
 from goals.models import Goal
+from teams.models import Workspace
 from tests.factories import GoalFactory
 
 
@@ -21,14 +21,14 @@ def ws_url(name: str, ws: str = "acme", **kwargs) -> str:
 def past_due(monkeypatch, bounds):
     """Pages see the day after the current cycle's due date."""
     monkeypatch.setattr(
-        views, "workspace_today", lambda workspace: bounds.due_on + dt.timedelta(days=1)
+        Workspace, "today", lambda workspace, now=None: bounds.due_on + dt.timedelta(days=1)
     )
 
 
 @pytest.fixture
 def before_due(monkeypatch, bounds):
     """Pages see the current cycle's first day, before anything is due."""
-    monkeypatch.setattr(views, "workspace_today", lambda workspace: bounds.starts_on)
+    monkeypatch.setattr(Workspace, "today", lambda workspace, now=None: bounds.starts_on)
 
 
 def _check_in(goal: Goal, author=None) -> CheckIn:

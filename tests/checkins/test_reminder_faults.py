@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from alignment.models import Notification
 from checkins.models import Reminder
+from core.models import Notification
 from goals.models import Goal
 from teams.models import Cadence, Department, Membership, Role
 from tests.checkins import mailbox

@@ -19,13 +19,12 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from alignment.models import Notification
 from checkins import tasks
-from checkins.cycles import workspace_today
 from checkins.links import checkin_link_token
 from checkins.models import Ask, CheckIn, Reminder, ReminderPreference
 from checkins.services import reminders
 from checkins.services.cycles import cycle_current
+from core.models import Notification
 from goals.models import Goal
 from teams.models import Membership
 from tests.checkins.conftest import local
@@ -233,7 +232,7 @@ def _batch(acme, goals, sam) -> list[int]:
         from_department=acme.product,
         to_department=acme.sales,
         text="Two customer case studies",
-        due_on=workspace_today(acme.workspace) + DAY,
+        due_on=acme.workspace.today() + DAY,
         created_by=acme.leo,
     )
     rows = [_pending(acme, goal, kind=kind) for goal in goals for kind in Reminder.CHECKIN_KINDS]

@@ -7,8 +7,8 @@ from itertools import count
 
 import pytest
 
-from alignment.models import AuditEvent
 from checkins.models import CheckIn, Cycle
+from core.models import AuditEvent
 from goals.models import KPI, Goal, Measurement, Period, Retrospective, Win
 from tests.factories import GoalFactory, KPIFactory, PeriodFactory
 

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from alignment.models import AuditEvent
 from checkins.models import CheckIn
+from core.models import AuditEvent
 from tests.factories import CheckInFactory, GoalFactory, PeriodFactory
 
 pytestmark = pytest.mark.django_db

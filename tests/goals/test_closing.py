@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from alignment.models import AuditEvent, Notification
+from core.models import AuditEvent, Notification
 from goals.models import Goal, Retrospective, Win
 from goals.services.goals import StaleGoalError, goal_close, goal_update
 from goals.tasks import send_win_email

@@ -13,17 +13,11 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from alignment.models import AuditEvent
+from core.models import AuditEvent
 from goals.models import Goal
 from goals.selectors.goals import attach_departments
 from goals.services import imports
-from tests.factories import (
-    CheckInFactory,
-    CycleFactory,
-    GoalFactory,
-    KPIFactory,
-    PeriodFactory,
-)
+from tests.factories import CheckInFactory, CycleFactory, GoalFactory, KPIFactory, PeriodFactory
 
 pytestmark = pytest.mark.django_db
 

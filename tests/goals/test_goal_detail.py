@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from alignment.models import AuditEvent
+from core.models import AuditEvent
 from goals.services.goals import goal_create, goal_update
 from tests.factories import (
     CheckInFactory,

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from alignment.models import AuditEvent
-from goals.forms import GoalForm
+from core.models import AuditEvent
+from goals.forms.goals import GoalForm
 from goals.models import Goal
 from goals.selectors.goals import attach_departments
 from goals.services.goals import goal_update

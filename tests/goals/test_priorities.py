@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from alignment.models import AuditEvent
+from core.models import AuditEvent
 from goals.services.goals import priorities_set
 from tests.factories import GoalFactory, PeriodFactory
 

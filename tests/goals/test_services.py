@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from alignment.models import AuditEvent
+from core.models import AuditEvent
 from goals.services.goals import StaleGoalError, goal_create, goal_update
 from goals.services.kpis import kpi_create
 from tests.factories import GoalFactory, KPIFactory, PeriodFactory

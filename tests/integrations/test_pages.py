@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from alignment.models import AuditEvent
+from core.models import AuditEvent
 from integrations.models import Webhook, WebhookDelivery
 from tests.integrations.factories import WebhookDeliveryFactory, WebhookFactory
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from alignment.models import AuditEvent
+from core.models import AuditEvent
 from integrations import services
 from integrations.models import Event, WebhookDelivery
 from integrations.sending import RESPONSE_LIMIT

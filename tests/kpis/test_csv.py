@@ -13,7 +13,7 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from alignment.models import AuditEvent
+from core.models import AuditEvent
 from goals.models import Measurement
 from goals.services import kpis as kpi_services
 from tests.factories import GoalFactory, KPIFactory, MeasurementFactory

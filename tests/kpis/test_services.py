@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from alignment.models import AuditEvent
+from core.models import AuditEvent
 from goals.models import KPI, Measurement
 from goals.services.kpis import (
     MAX_ROWS,

@@ -4,7 +4,7 @@ runs it, and a member who was not invited gets 403 everywhere and changes nothin
 import pytest
 from django.urls import reverse
 
-from alignment.models import AuditEvent
+from core.models import AuditEvent
 from tests.workshops import routes
 from workshops.models import Workshop
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connections, transaction
 
-from alignment.models import AuditEvent
+from core.models import AuditEvent
 from goals.models import Goal
 from tests.factories import GoalFactory, MembershipFactory, PeriodFactory
 from tests.workshops.helpers import advance_to, make_proposal, make_workshop, quarter

@@ -6,7 +6,7 @@ what each phase allows and what only the facilitator may do; a change the phase,
 the commit does not allow is a 400 whose ``non_field_errors`` say why.
 
 ``routes`` lists (prefix under ``workspaces/<slug>/``, viewset, basename) for
-``alignment.api.urls``.
+``alignment.api_urls``.
 """
 
 from workshops.api.views import routes

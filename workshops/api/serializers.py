@@ -2,13 +2,12 @@
 
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    extend_schema_field,
-)
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from alignment.api.fields import MAX_PK, IdList, InWorkspace, optional_decimal
-from alignment.api.serializers import PeriodSerializer, SmartResultSerializer
+from core.api.fields import MAX_PK, IdList, InWorkspace, optional_decimal
+from goals.api.periods import PeriodSerializer
+from goals.api.smart import SmartResultSerializer
 from goals.models import Direction, Period
 from teams.models import Department, User
 from workshops import selectors

@@ -17,8 +17,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from alignment.api.tenancy import WorkspaceScopedViewSet
-from alignment.api.views import SLUG
+from core.api.schema import SLUG
+from teams.api.tenancy import WorkspaceScopedViewSet
 from teams.models import Role, User
 from workshops import selectors, services
 from workshops.api.serializers import (

@@ -13,8 +13,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from alignment.models import AuditEvent
 from alignment.portability import workspace_import
+from core.models import AuditEvent
 from teams.models import User
 
 
