@@ -64,6 +64,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, so its process_exception runs first. That hook sees what the view raises and what
+    # rendering a TemplateResponse raises, which is where a request first touches the
+    # database: the session and request.user above load lazily, on first use (login_required,
+    # the templates' context processors). What another middleware's own code raises never
+    # reaches a process_exception (Django makes it a 500 there), but none above queries up
+    # front, and SessionMiddleware does not save the session for a 5xx response.
+    "alignment.middleware.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "alignment.urls"

@@ -1,4 +1,4 @@
-"""A database outage answers 503, never a 500."""
+"""A database outage answers 503 with Retry-After, in each kind of response, never a 500."""
 
 import logging
 import socket
@@ -9,9 +9,13 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connections
+from django.db import InterfaceError, OperationalError, ProgrammingError, connection, connections
 from django.db.utils import load_backend
+from django.test.signals import template_rendered
 from django.urls import reverse
+
+DASHBOARD = reverse("dashboard", kwargs={"ws": "acme"})
+FRIENDLY = b"The service is briefly unavailable. Please try again in a moment."
 
 
 @pytest.fixture(
@@ -46,6 +50,83 @@ def test_healthz_answers_503_at_once_and_200_right_after(db, client, outage, cap
     assert record.levelname == "WARNING"
     assert record.exc_info is None
     assert client.get(reverse("healthz")).status_code == 200
+
+
+def test_a_page_answers_the_friendly_503(acme, as_user, outage, caplog):
+    client = as_user(acme.ada)
+    with outage():
+        response = client.get(DASHBOARD)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response["Content-Type"].startswith("text/html")
+    assert FRIENDLY in response.content
+    assert b"Traceback" not in response.content
+    [record] = _outage_records(caplog)
+    assert record.levelname == "WARNING"
+    assert record.exc_info is None
+    assert DASHBOARD in record.getMessage()
+
+
+def test_a_page_whose_database_fails_while_its_template_renders_answers_503(acme, as_user):
+    client = as_user(acme.ada)
+    rendering = False
+    failed = []
+
+    def fail_while_rendering(execute, sql, params, many, context):
+        if rendering:
+            failed.append(sql)
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    def start_rendering(**kwargs) -> None:
+        nonlocal rendering
+        rendering = True
+
+    template_rendered.connect(start_rendering, dispatch_uid="test-outage")
+    try:
+        with connection.execute_wrapper(fail_while_rendering):
+            response = client.get(DASHBOARD)
+    finally:
+        template_rendered.disconnect(dispatch_uid="test-outage")
+    assert failed, "the template made no query"
+    assert response.status_code == 503
+    assert FRIENDLY in response.content
+
+
+def test_an_api_request_answers_json_503(acme, as_user, outage):
+    client = as_user(acme.ada)
+    with outage():
+        response = client.get("/api/v1/workspaces/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.json() == {"detail": FRIENDLY.decode()}
+
+
+def test_an_api_request_with_a_token_answers_json_503(db, client, outage):
+    with outage():
+        response = client.get("/api/v1/workspaces/", headers={"Authorization": "Token abc"})
+    assert response.status_code == 503
+    assert response.json() == {"detail": FRIENDLY.decode()}
+
+
+def test_an_htmx_request_answers_a_503_fragment(acme, as_user, outage):
+    client = as_user(acme.ada)
+    with outage():
+        response = client.get(DASHBOARD, headers={"HX-Request": "true"})
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.content == b'<p role="alert">' + FRIENDLY + b"</p>"
+
+
+def test_other_database_errors_still_reach_the_500_handler(acme, as_user):
+    client = as_user(acme.ada)
+    with (
+        mock.patch.object(
+            connections["default"], "ensure_connection", side_effect=ProgrammingError("bug")
+        ),
+        pytest.raises(ProgrammingError),
+    ):
+        client.get(DASHBOARD)
 
 
 @pytest.fixture
