@@ -66,6 +66,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, so its process_exception runs first. That hook sees what the view raises and what
+    # rendering a TemplateResponse raises, which is where a request first touches the
+    # database: the session and request.user above load lazily, on first use (login_required,
+    # the templates' context processors). What another middleware's own code raises never
+    # reaches a process_exception (Django makes it a 500 there), but none above queries up
+    # front, and SessionMiddleware does not save the session for a 5xx response.
+    "alignment.middleware.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "alignment.urls"
@@ -105,8 +112,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 else:
-    # A restarted PostgreSQL must not hang a request: fail fast, the next one reconnects.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+    # A restarted PostgreSQL must not hang a request: fail fast (/healthz answers 503), the
+    # next one reconnects. A refused port fails at once; an unreachable host takes this long,
+    # under the container health check's 5 s timeout.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, Celery ----------------------------------------------------------------

@@ -1,6 +1,7 @@
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
 from django.template import engines
+from django.utils.log import log_response
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -8,9 +9,22 @@ from django.views.decorators.http import require_GET
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
-    """For load balancers and container health checks: 200 when the database answers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """For load balancers and container health checks: 200 when the database answers, 503
+    when it does not (within the connect timeout, see settings)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except (OperationalError, InterfaceError) as error:
+        response = HttpResponse("database unavailable", content_type="text/plain", status=503)
+        log_response(
+            "Health check: database unavailable (%s: %s)",
+            type(error).__name__,
+            str(error).strip().partition("\n")[0],
+            response=response,
+            request=request,
+            level="warning",
+        )
+        return response
     return HttpResponse("ok", content_type="text/plain")
 
 
