@@ -49,7 +49,7 @@ class DepartmentInputSerializer(serializers.Serializer):
         r"^#[0-9A-Fa-f]{6}$",
         required=False,
         allow_blank=True,
-        default="",
+        help_text="A hex colour such as #d63384, or blank for its kind's colour.",
         error_messages={"invalid": "Use a hex colour such as #d63384."},
     )
     lead = InWorkspace(

@@ -94,6 +94,13 @@ def test_an_admin_adds_a_department_through_the_service(acme, api_as):
     assert AuditEvent.objects.filter(verb="created", target_type="department").exists()
 
 
+def test_a_department_added_without_a_colour_shows_its_kinds(acme, api_as):
+    response = api_as(acme.ada).post(f"{ACME}/departments/", {"name": "Finance", "kind": "sales"})
+
+    assert response.status_code == 201
+    assert (response.json()["color"], response.json()["display_color"]) == ("", "#198754")
+
+
 @pytest.mark.parametrize(
     ("data", "field"),
     [
@@ -142,6 +149,17 @@ def test_put_replaces_the_department(acme, api_as):
     acme.product.refresh_from_db()
     assert acme.product.kind == "other"
     assert acme.product.lead is None
+
+
+def test_put_without_a_colour_clears_it(acme, api_as):
+    acme.product.color = "#112233"
+    acme.product.save()
+
+    response = api_as(acme.ada).put(f"{ACME}/departments/{acme.product.pk}/", {"name": "Product"})
+
+    assert response.status_code == 200
+    acme.product.refresh_from_db()
+    assert acme.product.color == ""
 
 
 def test_put_without_a_name_gets_400(acme, api_as):

@@ -1,12 +1,14 @@
-"""Schemathesis against /api/schema/ through the WSGI app: for every operation, generated valid
-and invalid requests (as an admin, with a token) never get a server error, and every response
-matches the schema (status code, content type, headers, body)."""
+"""The schema at /api/schema/ is a valid OpenAPI document, and Schemathesis against it through the
+WSGI app: for every operation, generated valid and invalid requests (as an admin, with a token)
+never get a server error, and every response matches the schema (status code, content type,
+headers, body)."""
 
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
+from openapi_spec_validator import validate
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -33,6 +35,13 @@ CHECKS = [
     response_schema_conformance,
 ]
 EXAMPLES_PER_OPERATION = 20
+
+
+def test_the_schema_is_a_valid_openapi_document(client):
+    """Checked against the OpenAPI version that the document declares (3.0 or 3.1)."""
+    response = client.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    validate(response.json())  # raises with the validator's message
 
 
 def _cases() -> list[tuple[str, GenerationMode, bool]]:
