@@ -97,6 +97,10 @@ TEMPLATES = [
 FORM_RENDERER = "core.forms.FormRenderer"
 
 # --- Database -------------------------------------------------------------------------------
+# A restarted PostgreSQL must not hang a request: fail fast (/healthz answers 503), the next
+# request reconnects. A refused port fails at once; an unreachable host takes this many seconds,
+# under the container health check's 5 s timeout.
+DATABASE_CONNECT_TIMEOUT = 3
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
@@ -112,10 +116,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 else:
-    # A restarted PostgreSQL must not hang a request: fail fast (/healthz answers 503), the
-    # next one reconnects. A refused port fails at once; an unreachable host takes this long,
-    # under the container health check's 5 s timeout.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, Celery ----------------------------------------------------------------

@@ -41,3 +41,12 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", **{**PRODUCTION, "SECRET_KEY": ""})
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
+
+
+def test_postgresql_connections_give_up_after_the_connect_timeout():
+    show = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    result = _manage(
+        "shell", "-c", show, **{**PRODUCTION, "DATABASE_URL": "postgres://postgres@127.0.0.1/x"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'connect_timeout': 3" in result.stdout
