@@ -6,6 +6,7 @@ of a module. A new top-level package must take its place in :data:`LAYERS`.
 
 import ast
 from collections import defaultdict
+from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,8 +74,7 @@ def test_no_circle_of_imports_between_packages():
     circles = [
         circle[0]
         + "".join(
-            f" -> {target} ({edges[source][target][0]})"
-            for source, target in zip(circle, circle[1:], strict=False)
+            f" -> {target} ({edges[source][target][0]})" for source, target in pairwise(circle)
         )
         for circle in _cycles(edges)
     ]
