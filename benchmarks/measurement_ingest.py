@@ -43,7 +43,7 @@ def _seed() -> tuple[str, int, str]:
 
     from goals.services.goals import goal_create, period_create
     from goals.services.kpis import kpi_create
-    from teams.models import User
+    from teams.models import Membership, User
     from teams.services import api_token_create, workspace_create
 
     call_command("migrate", verbosity=0)
@@ -60,16 +60,15 @@ def _seed() -> tuple[str, int, str]:
         green_threshold=Decimal("500"),
         red_threshold=Decimal("200"),
     )
+    membership = Membership.objects.get(workspace=workspace, user=admin)
     period = period_create(
-        workspace=workspace,
-        actor=admin,
+        membership=membership,
         name="Year",
         start_date=dt.date(2026, 1, 1),
         end_date=dt.date(2026, 12, 31),
     )
     goal_create(
-        workspace=workspace,
-        actor=admin,
+        membership=membership,
         title="Reach 600 qualified leads a week",
         owner_departments=[department],
         period=period,

@@ -77,9 +77,9 @@ def _seed() -> tuple[str, list[str]]:
     Membership.objects.bulk_create(
         Membership(workspace=workspace, user=person, role=Role.LEAD) for person in others
     )
+    membership = Membership.objects.get(workspace=workspace, user=facilitator)
     period = period_create(
-        workspace=workspace,
-        actor=facilitator,
+        membership=membership,
         name="Q4",
         start_date=dt.date(2026, 10, 1),
         end_date=dt.date(2026, 12, 31),

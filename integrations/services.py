@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from core.audit import audit_record, diff
+from core.audit import audit_record, update_audited
 from integrations import sending
 from integrations.models import Event, Webhook, WebhookDelivery
 from teams.models import User, Workspace
@@ -71,24 +71,22 @@ def webhook_update(
     rotate_secret: bool = False,
 ) -> Webhook:
     fields = {"url": url.strip(), "events": sorted(set(events)), "active": active}
-    before = {key: getattr(webhook, key) for key in fields}
-    for key, value in fields.items():
-        setattr(webhook, key, value)
-    if rotate_secret:
-        webhook.secret = _new_secret()
-    _save(webhook)
-    changes = diff(before, fields)
-    if rotate_secret:
-        changes["secret"] = ["(hidden)", "(rotated)"]
-    if changes:
-        audit_record(
-            workspace=webhook.workspace,
-            actor=actor,
-            verb="updated",
-            target=webhook,
-            summary=f"{actor} changed the webhook {webhook.url}",
-            changes=changes,
-        )
+
+    def save(changed: Webhook) -> None:
+        if rotate_secret:
+            changed.secret = _new_secret()
+        _save(changed)
+
+    update_audited(
+        webhook,
+        fields,
+        workspace=webhook.workspace,
+        actor=actor,
+        summary=f"{actor} changed the webhook {url.strip()}",
+        save=save,
+        # The secret itself never goes into the audit trail.
+        related={"secret": ("(hidden)", "(rotated)")} if rotate_secret else None,
+    )
     return webhook
 
 

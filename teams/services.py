@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from core.audit import audit_record, diff
+from core.audit import audit_record, update_audited
 from teams.models import (
     ApiToken,
     Cadence,
@@ -78,21 +78,13 @@ def workspace_create(
 
 @transaction.atomic
 def workspace_update(*, workspace: Workspace, actor: User, **fields: str) -> Workspace:
-    before = {key: getattr(workspace, key) for key in fields}
-    for key, value in fields.items():
-        setattr(workspace, key, value)
-    workspace.full_clean()
-    workspace.save(update_fields=list(fields))
-    changes = diff(before, fields)
-    if changes:
-        audit_record(
-            workspace=workspace,
-            actor=actor,
-            verb="updated",
-            target=workspace,
-            summary=f"{actor} changed the workspace settings",
-            changes=changes,
-        )
+    update_audited(
+        workspace,
+        fields,
+        workspace=workspace,
+        actor=actor,
+        summary=f"{actor} changed the workspace settings",
+    )
     return workspace
 
 
@@ -153,21 +145,13 @@ def department_update(
         "lead": lead,
         "executive": executive,
     }
-    before = {key: getattr(department, key) for key in fields}
-    for key, value in fields.items():
-        setattr(department, key, value)
-    department.full_clean()
-    department.save()
-    changes = diff(before, fields)
-    if changes:
-        audit_record(
-            workspace=workspace,
-            actor=actor,
-            verb="updated",
-            target=department,
-            summary=f"{actor} changed the department {department}",
-            changes=changes,
-        )
+    update_audited(
+        department,
+        fields,
+        workspace=workspace,
+        actor=actor,
+        summary=f"{actor} changed the department {department}",
+    )
     return department
 
 
@@ -191,24 +175,22 @@ def membership_update(
         )
     )
     _check_role_change(membership, role)
-    before = {
-        "role": membership.role,
-        "departments": [d.name for d in membership.departments.all()],
-    }
-    membership.role = role
-    membership.full_clean()
-    membership.save(update_fields=["role"])
-    membership.departments.set(departments)
-    changes = diff(before, {"role": role, "departments": [d.name for d in departments]})
-    if changes:
-        audit_record(
-            workspace=membership.workspace,
-            actor=actor,
-            verb="updated",
-            target=membership,
-            summary=f"{actor} changed {membership.user}'s role or departments",
-            changes=changes,
-        )
+    names_before = [d.name for d in membership.departments.all()]
+
+    def save(changed: Membership) -> None:
+        changed.full_clean()
+        changed.save(update_fields=["role"])
+        changed.departments.set(departments)
+
+    update_audited(
+        membership,
+        {"role": role},
+        workspace=membership.workspace,
+        actor=actor,
+        summary=f"{actor} changed {membership.user}'s role or departments",
+        save=save,
+        related={"departments": (names_before, [d.name for d in departments])},
+    )
     return membership
 
 

@@ -86,15 +86,17 @@ def ensure_in_workspace(
             raise ValidationError({field: f"“{obj}” belongs to another workspace."})
 
 
-def ensure_members(workspace: Workspace, users: Iterable[User | None], *, field: str) -> None:
-    """Refuse any person who is not a member of ``workspace``."""
+def ensure_members(
+    workspace: Workspace, users: Iterable[User | None], *, field: str, guests: bool = True
+) -> None:
+    """Refuse any person who is not a member of ``workspace`` (nor a guest, with ``guests``
+    false)."""
     ids = {user.pk for user in users if user is not None}
     if not ids:
         return
-    found = set(
-        Membership.objects.filter(workspace=workspace, user_id__in=ids).values_list(
-            "user_id", flat=True
-        )
-    )
-    if ids - found:
-        raise ValidationError({field: "Choose a person who is a member of this workspace."})
+    members = Membership.objects.filter(workspace=workspace, user_id__in=ids)
+    if not guests:
+        members = members.exclude(role=Role.GUEST)
+    if ids - set(members.values_list("user_id", flat=True)):
+        who = "a member" if guests else "a member (not a guest)"
+        raise ValidationError({field: f"Choose a person who is {who} of this workspace."})

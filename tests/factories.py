@@ -155,3 +155,10 @@ class CheckInFactory(factory.django.DjangoModelFactory):
     goal = factory.SubFactory(GoalFactory)
     value = Decimal("110")
     confidence = 7
+
+
+def member(user: User, workspace: Workspace | None = None) -> Membership:
+    """The person's membership (of ``workspace`` when they have several): the actor the
+    services take."""
+    memberships = Membership.objects.select_related("workspace", "user").filter(user=user)
+    return memberships.get(workspace=workspace) if workspace else memberships.get()

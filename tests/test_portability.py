@@ -25,7 +25,7 @@ from checkins.models import CheckIn, Reminder, ReminderPreference
 from checkins.services.asks import AskDraft, ask_respond, asks_create
 from core.models import AuditEvent
 from goals.models import Goal
-from goals.services.goals import goal_close
+from goals.services.closing import goal_close
 from integrations.services import webhook_create
 from teams.models import Membership, Role, User, Workspace
 from teams.services import membership_remove
@@ -37,6 +37,7 @@ from tests.factories import (
     KPIFactory,
     MeasurementFactory,
     UserFactory,
+    member,
 )
 from workshops import services as workshop_services
 
@@ -130,7 +131,7 @@ def _demo() -> Workspace:
     shared = Goal.objects.filter(workspace=workspace, parent=None, priority=1).get()
     goal_close(
         goal=shared,
-        actor=users["cmo"],
+        membership=member(users["cmo"]),
         status=Goal.Status.ACHIEVED,
         what_worked="Campaigns and demos told one story.",
         what_to_change="Start the referral prompt earlier.",

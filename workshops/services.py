@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max
 from django.utils import timezone
 
-from core.audit import audit_record, diff
+from core.audit import audit_record, update_audited
 from goals.models import Direction, Goal, Period
 from goals.services.goals import goal_create
 from teams.models import Department, Membership, Role, User, Workspace
@@ -232,15 +232,13 @@ def workshop_set_votes(*, workshop: Workshop, actor: User, votes_per_person: int
             free = min(set(range(1, votes_per_person + 1)) - set(used[voter_id]))
             used[voter_id] = [s for s in used[voter_id] if s != slot] + [free]
             Vote.objects.filter(pk=pk).update(slot=free)
-    before = current.votes_per_person
-    _bump(current, votes_per_person=votes_per_person)
-    audit_record(
+    update_audited(
+        current,
+        {"votes_per_person": votes_per_person},
         workspace=workshop.workspace,
         actor=actor,
-        verb="updated",
-        target=current,
         summary=f"{actor} set {votes_per_person} votes per person in “{current.title}”",
-        changes=diff({"votes_per_person": before}, {"votes_per_person": votes_per_person}),
+        save=lambda changed: _bump(changed, votes_per_person=votes_per_person),
     )
     return current
 
@@ -316,25 +314,27 @@ def proposal_update(
     owners = list(owner_departments)
     title = _require_title(title)
     _ensure_taking_part(current, owners, "owner_departments")
-    before = {key: getattr(locked, key) for key in ("title", *fields)}
-    before["owner_departments"] = sorted(d.name for d in locked.owner_departments.all())
-    for key, value in {"title": title, **fields}.items():
-        setattr(locked, key, value)
-    locked.version += 1
-    locked.full_clean()
-    locked.save()
-    locked.owner_departments.set(owners)
-    _bump(current)
-    changes = diff(
-        before, {"title": title, **fields, "owner_departments": sorted(d.name for d in owners)}
-    )
-    audit_record(
+
+    def save(changed: Proposal) -> None:
+        changed.version += 1
+        changed.full_clean()
+        changed.save()
+        changed.owner_departments.set(owners)
+        _bump(current)
+
+    update_audited(
+        locked,
+        {"title": title, **fields},
         workspace=workshop.workspace,
         actor=actor,
-        verb="updated",
-        target=locked,
-        summary=f"{actor} edited the proposal “{locked.title}”",
-        changes=changes,
+        summary=f"{actor} edited the proposal “{title}”",
+        save=save,
+        related={
+            "owner_departments": (
+                [d.name for d in locked.owner_departments.all()],
+                [d.name for d in owners],
+            )
+        },
     )
     return locked
 
@@ -578,18 +578,24 @@ def workshop_commit(*, workshop: Workshop, actor: User, proposal_ids: Iterable[i
     people = {p.author_id for p in proposals} | {
         s.department.lead_id for p in proposals for s in p.steps.all() if s.department.lead_id
     }
-    members = set(
-        Membership.objects.filter(workspace=workshop.workspace, user_id__in=people).values_list(
-            "user_id", flat=True
-        )
-    )
+    memberships = {
+        m.user_id: m
+        for m in Membership.objects.filter(
+            workspace=workshop.workspace, user_id__in=people | {actor.pk}
+        ).select_related("workspace", "user")
+    }
+    if actor.pk not in memberships:
+        raise PermissionDenied("Only members of the workspace commit its workshops.")
+    # The goals are set as the facilitator, on the workshop's authority: every rule applies.
+    facilitator = memberships[actor.pk]
+    members = set(memberships)
     ranked = Goal.objects.filter(period=period).aggregate(last=Max("priority"))["last"] or 0
     goals = []
     for rank, proposal in enumerate(proposals, start=ranked + 1):
         try:
             goal = goal_create(
-                workspace=workshop.workspace,
-                actor=actor,
+                membership=facilitator,
+                agreed_in_workshop=True,
                 title=proposal.title,
                 owner_departments=proposal.owner_departments.all(),
                 description=proposal.description,
@@ -607,8 +613,8 @@ def workshop_commit(*, workshop: Workshop, actor: User, proposal_ids: Iterable[i
             )
             for step in proposal.steps.all():
                 child = goal_create(
-                    workspace=workshop.workspace,
-                    actor=actor,
+                    membership=facilitator,
+                    agreed_in_workshop=True,
                     title=step.title,
                     owner_departments=[step.department],
                     parent=goal,

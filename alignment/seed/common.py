@@ -16,7 +16,7 @@ from checkins.cycles import cycle_bounds
 from checkins.models import CheckIn, Cycle
 from goals.models import Goal, Measurement, Period
 from goals.services.goals import period_create
-from teams.models import User, Workspace
+from teams.models import Membership, User, Workspace
 
 PASSWORD = "alignment-demo"  # noqa: S105 -- the published demo password
 TIMEZONE = "Europe/London"
@@ -48,11 +48,9 @@ def quarters_around(today: date, *, past: int, future: int) -> list[Quarter]:
     return quarters
 
 
-def periods_create(workspace: Workspace, actor: User, quarters: Iterable[Quarter]) -> list[Period]:
+def periods_create(membership: Membership, quarters: Iterable[Quarter]) -> list[Period]:
     return [
-        period_create(
-            workspace=workspace, actor=actor, name=q.name, start_date=q.start, end_date=q.end
-        )
+        period_create(membership=membership, name=q.name, start_date=q.start, end_date=q.end)
         for q in quarters
     ]
 

@@ -27,6 +27,7 @@ from alignment.seed.common import (
 )
 from checkins.models import CheckIn
 from goals.models import KPI, Direction, Goal, Measurement, Period
+from goals.permissions import can_edit_goal
 from goals.services.goals import goal_create, goal_refresh_progress
 from goals.services.kpis import kpi_create
 from teams.models import Department, Membership, Role, User, Workspace
@@ -433,6 +434,7 @@ CONFIDENCE = {
 class Demo:
     workspace: Workspace
     users: dict[str, User]
+    memberships: dict[str, Membership]  # by username
     departments: dict[str, Department]
     period: Period
     kpis: dict[str, KPI] = field(default_factory=dict)
@@ -465,8 +467,20 @@ def demo_seed(today: date) -> Workspace:
         timezone_name=TIMEZONE,
     )
     departments = _demo_team(workspace, users)
-    periods = periods_create(workspace, admin, quarters_around(today, past=1, future=1))
-    demo = Demo(workspace=workspace, users=users, departments=departments, period=periods[1])
+    memberships = {
+        m.user.username: m
+        for m in Membership.objects.filter(workspace=workspace)
+        .select_related("user", "workspace")
+        .prefetch_related("departments")
+    }
+    periods = periods_create(memberships["admin"], quarters_around(today, past=1, future=1))
+    demo = Demo(
+        workspace=workspace,
+        users=users,
+        memberships=memberships,
+        departments=departments,
+        period=periods[1],
+    )
     for spec in DEMO_KPIS:
         _demo_kpi(demo, spec, today, rng)
     for spec, notes in DEMO_GOALS:
@@ -567,9 +581,13 @@ def _demo_goal(demo: Demo, spec: GoalSpec, notes: Notes, parent: Goal | None = N
     accountable = demo.users[spec.accountable] if spec.accountable else owners[0].lead
     kpi = demo.kpis.get(spec.kpi)
     period = demo.period
+    # Set by the accountable person when they may (a lead, their department's goal), else by
+    # the first owner department's executive, as the product's rules have it.
+    setter = demo.memberships[accountable.username]
+    if not can_edit_goal(setter, owners):
+        setter = demo.memberships[owners[0].executive.username]
     goal = goal_create(
-        workspace=demo.workspace,
-        actor=accountable,
+        membership=setter,
         title=spec.title,
         owner_departments=owners,
         contributing_departments=[demo.departments[kind] for kind in spec.contributors],

@@ -193,7 +193,10 @@ def _scale_rows(size: ScaleSize, today: date, lap: Lap) -> Workspace:
     lap("memberships", len(memberships) + 1)
     homes = _membership_departments(memberships, departments)
     lap("membership departments", insert_rows(MembershipDepartment, MEMBERSHIP_LINK, homes))
-    periods = periods_create(workspace, users[0], quarters_around(today, past=4, future=1))
+    creator = Membership.objects.select_related("workspace", "user").get(
+        workspace=workspace, user=users[0]
+    )
+    periods = periods_create(creator, quarters_around(today, past=4, future=1))
     lap("periods", len(periods))
     kpis = _scale_kpis(workspace, size.kpis, rng)
     lap("kpis", len(kpis))

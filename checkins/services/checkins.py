@@ -14,7 +14,7 @@ from checkins.services.cycles import cycle_current
 from checkins.services.reminders import reminders_cancel_for_checkin
 from core.audit import audit_record, diff
 from goals.models import Goal
-from goals.services.goals import goal_refresh_progress, goal_update
+from goals.services.goals import goal_refresh_progress, goal_status_set
 from integrations.models import Event
 from integrations.services import webhook_emit
 from teams.models import Membership, User
@@ -107,7 +107,7 @@ def checkin_save(
     reminders_cancel_for_checkin(cycle_id=cycle.pk, goal=locked)
     status = confidence_band(confidence)
     if set_status and status != locked.status:
-        goal_update(goal=locked, actor=actor, status=status)
+        goal_status_set(goal=locked, actor=actor, status=status)
     goal_refresh_progress(goal=locked)
     checkin_created_emit(checkin=checkin, goal=locked, actor=actor, correction=bool(before))
     return checkin

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from checkins.models import ReminderPreference
-from core.audit import audit_record, diff
+from core.audit import update_audited
 from core.models import Notification
 from teams.models import User, Workspace
 
@@ -29,19 +29,11 @@ def reminder_preference_save(
     preference, _ = ReminderPreference.objects.select_for_update().get_or_create(
         workspace=workspace, user=user
     )
-    before = {field: getattr(preference, field) for field in choices}
-    for field, value in choices.items():
-        setattr(preference, field, value)
-    preference.full_clean()
-    preference.save()
-    changes = diff(before, choices)
-    if changes:
-        audit_record(
-            workspace=workspace,
-            actor=user,
-            verb="updated",
-            target=preference,
-            summary=f"{user} changed which reminders they get",
-            changes=changes,
-        )
+    update_audited(
+        preference,
+        choices,
+        workspace=workspace,
+        actor=user,
+        summary=f"{user} changed which reminders they get",
+    )
     return preference

@@ -11,9 +11,11 @@ write without ``If-Match`` is checked against the version this request read: a s
 between that read and the write gets 409 (a simultaneous change), never a silent overwrite.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.http import parse_etags
@@ -34,15 +36,15 @@ from core.api.schema import SLUG
 from goals import smart
 from goals.api.smart import SmartResultSerializer
 from goals.models import KPI, Direction, Goal, Period
-from goals.permissions import can_edit_goal
-from goals.selectors.goals import GoalFilters, attach_departments, goal_list, goal_search
-from goals.services.goals import (
-    CLOSING_STATUSES,
-    StaleGoalError,
-    goal_close,
-    goal_create,
-    goal_update,
+from goals.selectors.goals import (
+    GoalFilters,
+    attach_departments,
+    goal_get,
+    goal_list,
+    goal_search,
 )
+from goals.services.closing import goal_close
+from goals.services.goals import StaleGoalError, goal_create, goal_update
 from goals.smart_drafts import draft_for_goal, kpi_histories
 from teams.api.tenancy import WorkspaceScopedViewSet
 from teams.models import Department, Role, User
@@ -64,15 +66,26 @@ IF_MATCH = OpenApiParameter(
         "during this request is refused (409)."
     ),
 )
-DEPARTMENT_FIELDS = ("owner_departments", "contributing_departments")
-SHARED_GOAL_REFUSED = (
-    "Only executives and admins set shared goals (two or more owners); as a team lead, "
-    "choose one of your own departments."
+CLOSE_ENDPOINT = (
+    "Close the goal as achieved or missed with its retrospective: POST it to the goal's close/ "
+    "endpoint."
 )
 
 
 def goal_etag(goal: Goal) -> str:
     return f'"goal-{goal.pk}-v{goal.version}"'
+
+
+@contextmanager
+def closing_hint() -> Iterator[None]:
+    """The services' refusal to close a goal by editing its status, said the API's way."""
+    try:
+        yield
+    except ValidationError as error:
+        statuses = getattr(error, "error_dict", {}).get("status", [])
+        if any(item.code == "closing" for item in statuses):
+            error.error_dict["status"] = [ValidationError(CLOSE_ENDPOINT)]
+        raise
 
 
 # --- Serializers -------------------------------------------------------------------------------
@@ -196,44 +209,6 @@ class GoalInputSerializer(serializers.Serializer):
     )
     weight = serializers.IntegerField(min_value=1, max_value=100, required=False, default=1)
 
-    def _after(self, data: dict[str, Any], name: str) -> Any:
-        """The field's value after this write: the one sent, else (PATCH) the goal's own."""
-        if name in data:
-            return data[name]
-        if name == "owner_departments":
-            return self.instance.owners
-        if name == "contributing_departments":
-            return self.instance.contributors
-        return getattr(self.instance, name)
-
-    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
-        checked = ("start_date", "due_date", "baseline", "target")
-        value = {name: self._after(data, name) for name in checked + DEPARTMENT_FIELDS}
-        errors: dict[str, str] = {}
-        start, due = value["start_date"], value["due_date"]
-        if start and due and due < start:
-            errors["due_date"] = "The due date cannot be before the start date."
-        baseline, target = value["baseline"], value["target"]
-        if baseline is not None and target is not None and baseline == target:
-            errors["target"] = "The target must differ from the baseline."
-        owners = value["owner_departments"]
-        if "owner_departments" in data and not can_edit_goal(self.context["membership"], owners):
-            errors["owner_departments"] = SHARED_GOAL_REFUSED
-        contributors = value["contributing_departments"]
-        if {d.pk for d in owners} & {d.pk for d in contributors}:
-            errors["contributing_departments"] = (
-                "A department either owns a goal or contributes to it."
-            )
-        was = self.instance.status if self.instance is not None else None
-        if "status" in data and data["status"] in CLOSING_STATUSES and data["status"] != was:
-            errors["status"] = (
-                "Close the goal as achieved or missed with its retrospective: "
-                "POST it to the goal's close/ endpoint."
-            )
-        if errors:
-            raise serializers.ValidationError(errors)
-        return data
-
 
 class GoalCloseSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
@@ -336,8 +311,9 @@ class GoalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceSco
         return {**super().get_serializer_context(), "membership": self.request.membership}
 
     def _data(self, goals: list[Goal]) -> list[dict[str, Any]]:
-        """The goals as read (two queries for any number: departments, KPI histories)."""
-        attach_departments(goals)
+        """The goals as read (two queries for any number: departments, KPI histories); a goal
+        from goal_get has its departments already."""
+        attach_departments([goal for goal in goals if not hasattr(goal, "owners")])
         histories = kpi_histories(
             workspace=self.request.workspace, kpi_ids={g.kpi_id for g in goals if g.kpi_id}
         )
@@ -354,12 +330,11 @@ class GoalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceSco
         return self.get_paginated_response(self._data(page))
 
     def retrieve(self, request: Request, slug: str, pk: int) -> Response:
-        return self._one(self.get_object())
+        return self._one(goal_get(membership=request.membership, pk=pk))
 
     def create(self, request: Request, slug: str) -> Response:
-        goal = goal_create(
-            workspace=request.workspace, actor=request.user, **self.validated(GoalInputSerializer)
-        )
+        with closing_hint():
+            goal = goal_create(membership=request.membership, **self.validated(GoalInputSerializer))
         response = self._one(goal, status_code=status.HTTP_201_CREATED)
         response["Location"] = reverse("api-goal-detail", kwargs={"slug": slug, "pk": goal.pk})
         return response
@@ -380,7 +355,7 @@ class GoalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceSco
             return refused
         data = self.validated(GoalCloseSerializer)
         try:
-            goal_close(goal=goal, actor=request.user, version=goal.version, **data)
+            goal_close(membership=request.membership, goal=goal, version=goal.version, **data)
         except StaleGoalError as error:
             return self._stale(error.current)
         return self._one(goal)
@@ -395,27 +370,21 @@ class GoalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceSco
         )
         serializer.is_valid(raise_exception=True)
         try:
-            goal = goal_update(
-                goal=goal,
-                actor=self.request.user,
-                version=goal.version,
-                **serializer.validated_data,
-            )
+            with closing_hint():
+                goal = goal_update(
+                    membership=self.request.membership,
+                    goal=goal,
+                    version=goal.version,
+                    **serializer.validated_data,
+                )
         except StaleGoalError as error:
             return self._stale(error.current)
         return self._one(goal)
 
     def _editable_goal(self) -> Goal:
         """The goal (404 outside the workspace), if the caller may change it (else 403): the
-        same rule as the goal pages."""
-        goal = self.get_object()
-        goal.workspace = self.request.workspace
-        attach_departments([goal])
-        if not can_edit_goal(self.request.membership, goal.owners):
-            raise PermissionDenied(
-                "Only executives, admins and the lead of the goal's own department change it."
-            )
-        return goal
+        same fetch and rule as the goal pages."""
+        return goal_get(membership=self.request.membership, pk=self.kwargs["pk"], write=True)
 
     def _precondition(self, goal: Goal) -> Response | None:
         """412 when ``If-Match`` names no current version of the goal."""

@@ -1,6 +1,6 @@
 """API v1 endpoints of KPIs and their measurements (DRF): thin views over the services.
 
-The rules are the KPI pages' (``goals.services.kpis.kpi_access``): executives and admins create
+The rules are the KPI pages' (``goals.permissions.kpi_access``): executives and admins create
 and change KPIs and record any KPI's values; a lead records the values of the KPIs a department
 of theirs owns; members read. ``routes`` lists (prefix under ``workspaces/<slug>/``, viewset,
 basename) for ``alignment.api_urls``.
@@ -12,8 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
+from django.db.models import QuerySet, prefetch_related_objects
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -29,6 +28,7 @@ from rest_framework.response import Response
 
 from core.api.fields import IdList, InWorkspace
 from core.api.schema import SLUG
+from goals import permissions
 from goals.models import KPI, Direction, Measurement
 from goals.selectors import kpis as selectors
 from goals.services import kpis as services
@@ -201,7 +201,7 @@ def _kpi_data(kpis: Sequence[KPI], membership: Membership) -> list[dict[str, Any
     for kpi in kpis:
         kpi.latest = next(iter(latest.get(kpi.pk, [])), None)
         kpi.latest_band = kpi.band(kpi.latest.value if kpi.latest else None)
-        kpi.access = services.kpi_access(membership=membership, kpi=kpi)
+        kpi.access = permissions.kpi_access(membership=membership, kpi=kpi)
     return KPISerializer(kpis, many=True).data
 
 
@@ -231,7 +231,7 @@ class KPIViewSet(WorkspaceScopedViewSet):
     def get_queryset(self) -> QuerySet[KPI]:
         if getattr(self, "swagger_fake_view", False):
             return KPI.objects.none()
-        return services.kpis_with_access(
+        return permissions.kpis_with_access(
             selectors.kpi_list(workspace=self.request.workspace), self.request.membership
         )
 
@@ -242,11 +242,13 @@ class KPIViewSet(WorkspaceScopedViewSet):
             search=filters.get("search", "").strip(),
             department=filters.get("department"),
         )
-        page = self.paginate_queryset(services.kpis_with_access(kpis, request.membership))
+        page = self.paginate_queryset(permissions.kpis_with_access(kpis, request.membership))
         return self.get_paginated_response(_kpi_data(page, request.membership))
 
     def retrieve(self, request: Request, slug: str, pk: int) -> Response:
-        return Response(_kpi_data([self.get_object()], request.membership)[0])
+        kpi = selectors.kpi_get(membership=request.membership, pk=pk)
+        prefetch_related_objects([kpi], selectors.OWNERS)
+        return Response(_kpi_data([kpi], request.membership)[0])
 
     def create(self, request: Request, slug: str) -> Response:
         kpi = services.kpi_create(
@@ -258,7 +260,7 @@ class KPIViewSet(WorkspaceScopedViewSet):
 
     def partial_update(self, request: Request, slug: str, pk: int) -> Response:
         kpi = services.kpi_update(
-            kpi=self.get_object(),
+            kpi=selectors.kpi_get(membership=request.membership, pk=pk),
             actor=request.user,
             **self.validated(KPIInputSerializer, partial=True),
         )
@@ -308,11 +310,7 @@ class MeasurementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Works
     @cached_property
     def kpi(self) -> KPI:
         """The KPI of the URL, of this workspace (else 404), ready for ``kpi_access``."""
-        kpis = services.kpis_with_access(
-            KPI.objects.filter(workspace=self.request.workspace).select_related("workspace"),
-            self.request.membership,
-        )
-        return get_object_or_404(kpis, pk=self.kwargs["kpi_pk"])
+        return selectors.kpi_get(membership=self.request.membership, pk=self.kwargs["kpi_pk"])
 
     def get_queryset(self) -> QuerySet[Measurement]:
         if getattr(self, "swagger_fake_view", False):
@@ -323,10 +321,8 @@ class MeasurementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Works
         return selectors.kpi_measurements(kpi=self.kpi, **filters)
 
     def _kpi_to_measure(self) -> KPI:
-        if not services.kpi_access(membership=self.request.membership, kpi=self.kpi).measure:
-            raise PermissionDenied(
-                "Only executives, admins and the leads of the KPI's departments record its values."
-            )
+        if not permissions.kpi_access(membership=self.request.membership, kpi=self.kpi).measure:
+            raise PermissionDenied(permissions.MEASURE_REFUSED)
         return self.kpi
 
     def create(self, request: Request, slug: str, kpi_pk: int) -> Response:

@@ -11,7 +11,6 @@ from django import forms
 
 from core.forms import Form, ObjectChoiceField, ObjectMultipleChoiceField, plain
 from goals.models import Direction, Goal, Period
-from goals.permissions import can_edit_goal
 from goals.selectors.goals import GoalChoices, GoalFilters
 from teams.models import Department, Membership, Role, User
 
@@ -29,7 +28,11 @@ def person_label(user: User) -> str:
 
 
 class GoalForm(Form):
-    """Every SMART field of a goal; ``version`` guards against overwriting someone's edit."""
+    """Every SMART field of a goal; ``version`` guards against overwriting someone's edit.
+
+    It parses only: the rules (dates, target, owners, who may set what) are the services'
+    (goals.services.goals.goal_check), whose errors the views show on these fields.
+    """
 
     title = forms.CharField(
         max_length=200,
@@ -101,10 +104,10 @@ class GoalForm(Form):
     ) -> None:
         """``choices.departments`` carry ``mine`` (see workspace_departments)."""
         super().__init__(data, **kwargs)
-        self.membership = membership
-        self.own_departments = [d for d in choices.departments if d.mine]
         owners = (
-            choices.departments if membership.has_role(Role.EXECUTIVE) else self.own_departments
+            choices.departments
+            if membership.has_role(Role.EXECUTIVE)
+            else [d for d in choices.departments if d.mine]
         )
         self.fields["owner_departments"].set_objects(owners)
         self.fields["contributing_departments"].set_objects(choices.departments)
@@ -144,32 +147,6 @@ class GoalForm(Form):
             "weight": goal.weight,
             "version": goal.version,
         }
-
-    def clean_owner_departments(self) -> list[Department]:
-        owners = self.cleaned_data["owner_departments"]
-        if not can_edit_goal(self.membership, owners, own_departments=self.own_departments):
-            raise forms.ValidationError(
-                "Only executives and admins set shared goals (two or more owners); as a team "
-                "lead, choose one of your own departments."
-            )
-        return owners
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        start, due = cleaned.get("start_date"), cleaned.get("due_date")
-        if start and due and due < start:
-            self.add_error("due_date", "The due date cannot be before the start date.")
-        baseline, target = cleaned.get("baseline"), cleaned.get("target")
-        if baseline is not None and target is not None and baseline == target:
-            self.add_error("target", "The target must differ from the baseline.")
-        both = {d.pk for d in cleaned.get("owner_departments", [])} & {
-            d.pk for d in cleaned.get("contributing_departments", [])
-        }
-        if both:
-            self.add_error(
-                "contributing_departments", "A department either owns a goal or contributes to it."
-            )
-        return cleaned
 
     def goal_fields(self) -> dict[str, Any]:
         """The cleaned values as goal_create/goal_update keyword arguments."""

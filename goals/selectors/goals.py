@@ -14,7 +14,9 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Valu
 
 from core.models import AuditEvent
 from goals.models import KPI, Goal, Measurement, Period, Retrospective, Win
+from goals.permissions import ensure_can_edit_goal
 from teams.models import Department, Membership, Role, User, Workspace
+from teams.tenancy import get_scoped
 
 OwnerLink = Goal.owner_departments.through
 ContributorLink = Goal.contributing_departments.through
@@ -142,6 +144,28 @@ def goal_with_links() -> QuerySet[Goal]:
         "retrospective__author",
         "win",
     )
+
+
+def goal_get(*, membership: Membership, pk: int, write: bool = False) -> Goal:
+    """The goal ``pk`` of the member's workspace (else ``Http404``): pages and the API fetch a
+    goal through here. With ``write``, only if the member may change it, else
+    ``PermissionDenied``.
+
+    The goal comes with its links (:func:`goal_with_links`), its ``owners`` and
+    ``contributors``, and ``departments``: every department of the workspace, marked ``owns``,
+    ``contributes`` and ``mine`` (:func:`workspace_departments`), for forms and the navigation.
+    Two queries.
+    """
+    workspace = membership.workspace
+    goal = get_scoped(goal_with_links(), workspace, pk=pk)
+    goal.workspace = workspace
+    goal.departments = workspace_departments(workspace, goal=goal, membership=membership)
+    goal.owners = [d for d in goal.departments if d.owns]
+    goal.contributors = [d for d in goal.departments if d.contributes]
+    if write:
+        own = [d for d in goal.departments if d.mine]
+        ensure_can_edit_goal(membership, goal.owners, own_departments=own)
+    return goal
 
 
 def goal_parent_chain(goal: Goal) -> list[Goal]:

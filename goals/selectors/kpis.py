@@ -4,6 +4,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Case,
     Count,
@@ -19,7 +20,24 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 
 from goals.models import KPI, Goal, Measurement
-from teams.models import Department, Workspace
+from goals.permissions import MEASURE_REFUSED, kpi_access, kpis_with_access
+from teams.models import Department, Membership, Workspace
+from teams.tenancy import get_scoped
+
+# A KPI's owner departments, by name.
+OWNERS = Prefetch("owner_departments", queryset=Department.objects.order_by("name"))
+
+
+def kpi_get(*, membership: Membership, pk: int, measure: bool = False) -> KPI:
+    """The KPI ``pk`` of the member's workspace (else ``Http404``), knowing whether a
+    department of theirs owns it (``kpi_access`` then asks nothing more). With ``measure``,
+    only if they may record its values, else ``PermissionDenied``. One query."""
+    kpis = kpis_with_access(KPI.objects.all(), membership)
+    kpi = get_scoped(kpis, membership.workspace, pk=pk)
+    kpi.workspace = membership.workspace
+    if measure and not kpi_access(membership=membership, kpi=kpi).measure:
+        raise PermissionDenied(MEASURE_REFUSED)
+    return kpi
 
 
 def kpi_list(
@@ -33,9 +51,7 @@ def kpi_list(
         )
     if department is not None:
         kpis = kpis.filter(owner_departments=department)
-    return kpis.prefetch_related(
-        Prefetch("owner_departments", queryset=Department.objects.order_by("name"))
-    ).order_by("name", "id")
+    return kpis.prefetch_related(OWNERS).order_by("name", "id")
 
 
 def kpi_shared_first(*, workspace: Workspace) -> QuerySet[KPI]:

@@ -20,12 +20,13 @@ from django.core.files import File
 from django.db import transaction
 
 from core.csv import FORMULA_STARTS
+from core.forms import add_service_errors
 from goals.forms.csv import GoalImportForm
 from goals.models import KPI, Goal, Measurement
 from goals.selectors import goals as selectors
 from goals.services import kpis as kpi_services
-from goals.services.goals import goal_create
-from teams.models import Membership, User, Workspace
+from goals.services.goals import goal_check, goal_create, goal_rules_of
+from teams.models import Membership, User
 
 # An upload larger than this is refused before it is read.
 MAX_BYTES = 1_000_000
@@ -216,8 +217,8 @@ class GoalImportRefused(Exception):
         self.preview = preview
 
 
-def goal_import_check(*, workspace: Workspace, membership: Membership, text: str) -> GoalPreview:
-    """Check every row of a goal file as the goal form would, saving nothing.
+def goal_import_check(*, membership: Membership, text: str) -> GoalPreview:
+    """Check every row of a goal file as the goal form and goal_create would, saving nothing.
 
     Raises ValidationError when the file itself cannot be read (see :func:`csv_table`). The
     queries do not depend on the number of rows.
@@ -229,6 +230,7 @@ def goal_import_check(*, workspace: Workspace, membership: Membership, text: str
         ignored=GOAL_EXPORT_ONLY,
         max_rows=MAX_GOALS,
     )
+    workspace = membership.workspace
     departments = selectors.workspace_departments(workspace, membership=membership)
     choices = selectors.goal_form_choices(workspace=workspace, departments=departments)
     named = GoalImportForm.named_fields(choices)
@@ -238,10 +240,18 @@ def goal_import_check(*, workspace: Workspace, membership: Membership, text: str
             rows.append(GoalRow(row=line.row, cells=line.cells, errors=[_sentence(line.problem)]))
             continue
         form = GoalImportForm(line.cells, choices=choices, membership=membership, named=named)
-        if form.is_valid():
-            rows.append(GoalRow(row=line.row, cells=line.cells, fields=form.goal_fields()))
-        else:
+        valid = form.is_valid()
+        try:
+            if valid:
+                goal_check(membership=membership, **form.goal_fields())
+            else:
+                goal_rules_of(form.goal_fields())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        if form.errors:
             rows.append(GoalRow(row=line.row, cells=line.cells, errors=form.row_errors()))
+        else:
+            rows.append(GoalRow(row=line.row, cells=line.cells, fields=form.goal_fields()))
     return GoalPreview(rows=rows)
 
 
@@ -250,15 +260,13 @@ def _sentence(reason: str) -> str:
 
 
 @transaction.atomic
-def goal_import(
-    *, workspace: Workspace, membership: Membership, actor: User, text: str
-) -> list[Goal]:
+def goal_import(*, membership: Membership, text: str) -> list[Goal]:
     """Create a goal for every row of the file, all or none.
 
     Raises :class:`GoalImportRefused` when a row is not a valid goal (then nothing is saved),
     ValidationError when the file cannot be read.
     """
-    preview = goal_import_check(workspace=workspace, membership=membership, text=text)
+    preview = goal_import_check(membership=membership, text=text)
     if preview.bad:
         raise GoalImportRefused(preview)
     # The parents as whole rows (the checks loaded their titles only): refreshing a parent's
@@ -272,7 +280,7 @@ def goal_import(
     goals = []
     for row in preview.rows:
         try:
-            goals.append(goal_create(workspace=workspace, actor=actor, **row.fields))
+            goals.append(goal_create(membership=membership, **row.fields))
         except ValidationError as error:
             by_field = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
             row.errors = [

@@ -1,4 +1,4 @@
-"""Writes for KPIs and their measurements, and the one rule for who may make them.
+"""Writes for KPIs and their measurements (who may make them is goals.permissions.kpi_access).
 
 Pages, the API and imports all record measurements through :func:`measurement_record` (one
 value) or :func:`measurements_ingest` (many, all or nothing), so the same checks hold for
@@ -15,13 +15,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from core.audit import audit_record, diff
+from core.audit import audit_record, update_audited
 from goals.models import KPI, Direction, Goal, Measurement
 from goals.services.goals import goal_refresh_progress
-from teams.models import Department, Membership, Role, User, Workspace
+from teams.models import Department, User, Workspace
 from teams.tenancy import ensure_in_workspace
 
 KPI_FIELDS = ("name", "description", "unit", "direction", "green_threshold", "red_threshold")
@@ -34,41 +33,6 @@ VALUE_LIMIT = Decimal(10) ** 14
 DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 # Read once: Source.values builds a new list on every access, and a batch checks 10,000 rows.
 SOURCES = tuple(Measurement.Source.values)
-
-
-@dataclass(frozen=True)
-class KPIAccess:
-    edit: bool
-    measure: bool
-
-
-def _departments_of(membership: Membership) -> QuerySet[Department]:
-    """The departments a person belongs to or leads."""
-    return Department.objects.filter(Q(memberships=membership) | Q(lead_id=membership.user_id))
-
-
-def kpi_access(*, membership: Membership, kpi: KPI | None = None) -> KPIAccess:
-    """Who may change KPIs: executives and admins create and edit any KPI and record its
-    measurements; a lead records measurements for the KPIs a department of theirs owns (one
-    they belong to or lead); everyone else reads.
-
-    No query when the KPI comes from :func:`kpis_with_access`; else one for a lead.
-    """
-    if membership.has_role(Role.EXECUTIVE):
-        return KPIAccess(edit=True, measure=True)
-    if kpi is None or not membership.has_role(Role.LEAD):
-        return KPIAccess(edit=False, measure=False)
-    theirs = getattr(kpi, "owned_by_their_department", None)
-    if theirs is None:
-        theirs = _departments_of(membership).filter(kpis=kpi).exists()
-    return KPIAccess(edit=False, measure=theirs)
-
-
-def kpis_with_access(kpis: QuerySet[KPI], membership: Membership) -> QuerySet[KPI]:
-    """The KPIs, each knowing whether a department of the person owns it (for kpi_access)."""
-    return kpis.annotate(
-        owned_by_their_department=Exists(_departments_of(membership).filter(kpis=OuterRef("pk")))
-    )
 
 
 def _validate_kpi(kpi: KPI) -> None:
@@ -151,34 +115,36 @@ def kpi_update(
     if unknown:
         raise TypeError(f"kpi_update() got unknown fields {sorted(unknown)}")
     locked = KPI.objects.select_for_update().get(pk=kpi.pk)
-    before = {key: getattr(locked, key) for key in fields}
-    after = dict(fields)
     owners = list(owner_departments) if owner_departments is not None else None
+    related = {}
     if owners is not None:
         if not owners:
             raise ValidationError({"owner_departments": "Choose at least one owner department."})
         ensure_in_workspace(kpi.workspace, owners, field="owner_departments")
-        before["owner_departments"] = [d.name for d in locked.owner_departments.all()]
-        after["owner_departments"] = [d.name for d in owners]
-    # Change the locked row, not the caller's copy: its other fields may be stale.
-    for key, value in fields.items():
-        setattr(locked, key, value)
-    _validate_kpi(locked)
-    if fields:
-        locked.save(update_fields=list(fields))
-    if owners is not None:
-        locked.owner_departments.set(owners)
-    changes = diff(before, after)
-    if changes:
-        audit_record(
-            workspace=locked.workspace,
-            actor=actor,
-            verb="updated",
-            target=locked,
-            summary=f"{actor or 'Someone'} changed {', '.join(sorted(changes))} of the KPI "
-            f"{locked}",
-            changes=changes,
+        related["owner_departments"] = (
+            [d.name for d in locked.owner_departments.all()],
+            [d.name for d in owners],
         )
+
+    def save(changed: KPI) -> None:
+        _validate_kpi(changed)
+        if fields:
+            changed.save(update_fields=list(fields))
+        if owners is not None:
+            changed.owner_departments.set(owners)
+
+    # Change the locked row, not the caller's copy: its other fields may be stale.
+    update_audited(
+        locked,
+        fields,
+        workspace=locked.workspace,
+        actor=actor,
+        summary=lambda changed: (
+            f"{actor or 'Someone'} changed {', '.join(changed)} of the KPI {locked}"
+        ),
+        save=save,
+        related=related,
+    )
     return locked
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.core import signing
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -22,14 +22,14 @@ from django.utils.text import slugify
 from core.csv import csv_download, export_filename
 from goals.forms.csv import CSVUploadForm, ImportConfirmForm, MeasurementUploadForm
 from goals.forms.goals import GoalFilterForm
-from goals.models import KPI
 from goals.selectors import exports
 from goals.selectors import goals as selectors
+from goals.selectors.kpis import kpi_get
 from goals.services import imports
 from goals.services import kpis as kpi_services
 from goals.views.kpis import number
 from teams.models import Role
-from teams.tenancy import WorkspaceRequest, get_scoped, workspace_view
+from teams.tenancy import WorkspaceRequest, workspace_view
 
 SIGNING_SALT = "goals.views.csv.import"
 # How long a checked file may wait for its import.
@@ -56,7 +56,7 @@ def goal_export(request: WorkspaceRequest) -> StreamingHttpResponse:
 
 @workspace_view(Role.MEMBER)
 def measurement_export(request: WorkspaceRequest, pk: int) -> StreamingHttpResponse:
-    kpi = get_scoped(KPI.objects.all(), request.workspace, pk=pk)
+    kpi = kpi_get(membership=request.membership, pk=pk)
     rows = exports.measurement_rows(kpi, workspace=request.workspace)
     return csv_download(_filename(request, kpi.name, "values"), exports.MEASUREMENT_HEADER, rows)
 
@@ -139,12 +139,7 @@ def goal_import(request: WorkspaceRequest) -> HttpResponse:
         try:
             payload = _confirmed(request, "goals")
             with _once(payload):
-                goals = imports.goal_import(
-                    workspace=workspace,
-                    membership=request.membership,
-                    actor=request.user,
-                    text=payload["text"],
-                )
+                goals = imports.goal_import(membership=request.membership, text=payload["text"])
         except ValidationError as error:
             context["problems"] = error.messages
         except imports.GoalImportRefused as refused:
@@ -158,9 +153,7 @@ def goal_import(request: WorkspaceRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 text = imports.csv_read(form.cleaned_data["file"])
-                preview = imports.goal_import_check(
-                    workspace=workspace, membership=request.membership, text=text
-                )
+                preview = imports.goal_import_check(membership=request.membership, text=text)
             except ValidationError as error:
                 form.add_error("file", error)
             else:
@@ -201,21 +194,10 @@ def goal_import_template(request: WorkspaceRequest) -> StreamingHttpResponse:
     return csv_download(filename, imports.GOAL_COLUMNS, [row])
 
 
-def _kpi_to_measure(request: WorkspaceRequest, pk: int) -> KPI:
-    """The KPI of this workspace (else 404), if the person records its values (else 403)."""
-    kpis = kpi_services.kpis_with_access(KPI.objects.all(), request.membership)
-    kpi = get_scoped(kpis, request.workspace, pk=pk)
-    if not kpi_services.kpi_access(membership=request.membership, kpi=kpi).measure:
-        raise PermissionDenied(
-            "Only executives, admins and the leads of the KPI's departments record its values."
-        )
-    return kpi
-
-
 @workspace_view(Role.LEAD)
 def measurement_import(request: WorkspaceRequest, pk: int) -> HttpResponse:
     """Upload a file of dated values to see every row checked; then import all, or none."""
-    kpi = _kpi_to_measure(request, pk)
+    kpi = kpi_get(membership=request.membership, pk=pk, measure=True)
     kind = f"kpi-{kpi.pk}"
     confirming = "token" in request.POST
     form = MeasurementUploadForm(request.POST or None, request.FILES or None, auto_id="import_%s")
@@ -279,7 +261,7 @@ def measurement_import(request: WorkspaceRequest, pk: int) -> HttpResponse:
 @workspace_view(Role.LEAD)
 def measurement_import_template(request: WorkspaceRequest, pk: int) -> StreamingHttpResponse:
     """The value file's columns, with two example rows."""
-    kpi = _kpi_to_measure(request, pk)
+    kpi = kpi_get(membership=request.membership, pk=pk, measure=True)
     today = request.workspace.today()
     rows = [(today - timedelta(days=1), "118.5", ""), (today, "121", "")]
     filename = f"{request.workspace.slug}-{slugify(kpi.name)}-values-template.csv"

@@ -30,9 +30,11 @@ from goals.models import Goal, Period
 from goals.permissions import can_create_goals, can_edit_goal
 from goals.progress import pace_status
 from goals.selectors import goals as selectors
+from goals.services import closing, ranking
 from goals.services import goals as services
+from goals.services.goals import StaleGoalError
 from goals.smart_drafts import HISTORY_LENGTH, draft_for_goal, draft_from_data, kpi_history
-from teams.models import Department, Role
+from teams.models import Role
 from teams.tenancy import WorkspaceRequest, get_scoped, workspace_view
 
 
@@ -192,20 +194,6 @@ def _conflict(form: GoalForm, current: Goal) -> Conflict:
     return Conflict(who=who, rows=rows)
 
 
-def _editable_goal(request: WorkspaceRequest, pk: int) -> tuple[Goal, list[Department]]:
-    """The goal (404 outside the workspace), if this person may change it (else 403)."""
-    goal = get_scoped(selectors.goal_with_links(), request.workspace, pk=pk)
-    departments = selectors.workspace_departments(
-        request.workspace, goal=goal, membership=request.membership
-    )
-    goal.owners = [d for d in departments if d.owns]
-    goal.contributors = [d for d in departments if d.contributes]
-    own = [d for d in departments if d.mine]
-    if not can_edit_goal(request.membership, goal.owners, own_departments=own):
-        raise PermissionDenied("Only the goal's executives, admins or its department's lead.")
-    return goal, departments
-
-
 @workspace_view(Role.LEAD)
 def goal_create(request: WorkspaceRequest) -> HttpResponse:
     workspace = request.workspace
@@ -223,9 +211,7 @@ def goal_create(request: WorkspaceRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                goal = services.goal_create(
-                    workspace=workspace, actor=request.user, **form.goal_fields()
-                )
+                goal = services.goal_create(membership=request.membership, **form.goal_fields())
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -245,8 +231,10 @@ def goal_create(request: WorkspaceRequest) -> HttpResponse:
 def goal_edit(request: WorkspaceRequest, pk: int) -> HttpResponse:
     """Edit with the goal's ``version``: a save over someone else's is refused and shown."""
     workspace = request.workspace
-    goal, departments = _editable_goal(request, pk)
-    choices = selectors.goal_form_choices(workspace=workspace, departments=departments, goal=goal)
+    goal = selectors.goal_get(membership=request.membership, pk=pk, write=True)
+    choices = selectors.goal_form_choices(
+        workspace=workspace, departments=goal.departments, goal=goal
+    )
     form = GoalForm(
         request.POST or None,
         choices=choices,
@@ -261,9 +249,12 @@ def goal_edit(request: WorkspaceRequest, pk: int) -> HttpResponse:
             fields = form.goal_fields()
             try:
                 services.goal_update(
-                    goal=goal, actor=request.user, version=form.cleaned_data["version"], **fields
+                    membership=request.membership,
+                    goal=goal,
+                    version=form.cleaned_data["version"],
+                    **fields,
                 )
-            except services.StaleGoalError as error:
+            except StaleGoalError as error:
                 conflict, status = _conflict(form, error.current), 409
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -283,7 +274,7 @@ def goal_edit(request: WorkspaceRequest, pk: int) -> HttpResponse:
         "goal": goal,
         "conflict": conflict,
         "smart": smart.check(draft),
-        "nav_departments": departments,
+        "nav_departments": goal.departments,
     }
     return render(request, "goals/goal_form.html", context, status=status)
 
@@ -306,13 +297,13 @@ def goal_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
 
 def _detail(request: WorkspaceRequest, pk: int, *, status: int = 200) -> HttpResponse:
     workspace = request.workspace
-    goal = get_scoped(selectors.goal_with_links(), workspace, pk=pk)
+    goal = selectors.goal_get(membership=request.membership, pk=pk)
     children = selectors.goal_children(goal)
-    selectors.attach_departments([goal, *children])
+    selectors.attach_departments(children)
     measurements = selectors.kpi_measurements(goal.kpi)
     history = [m.value for m in measurements[-HISTORY_LENGTH:]]
     today = workspace.today()
-    departments = selectors.workspace_departments(workspace, membership=request.membership)
+    departments = goal.departments
     own = [d for d in departments if d.mine]
     can_edit = can_edit_goal(request.membership, goal.owners, own_departments=own)
     total_weight = sum(child.weight for child in children if child.status != Goal.Status.DROPPED)
@@ -354,11 +345,13 @@ def _detail(request: WorkspaceRequest, pk: int, *, status: int = 200) -> HttpRes
 @require_POST
 def goal_weights(request: WorkspaceRequest, pk: int) -> HttpResponse:
     """Adjust how much each step carries of the goal's progress."""
-    goal, _ = _editable_goal(request, pk)
+    goal = selectors.goal_get(membership=request.membership, pk=pk, write=True)
     form = WeightsForm(request.POST, children=selectors.goal_children(goal))
     if form.is_valid():
         try:
-            services.goal_weights_set(goal=goal, actor=request.user, weights=form.weights())
+            ranking.goal_weights_set(
+                membership=request.membership, goal=goal, weights=form.weights()
+            )
         except ValidationError as error:
             messages.error(request, f"{' '.join(error.messages)} Nothing was saved.")
         else:
@@ -375,7 +368,7 @@ def goal_weights(request: WorkspaceRequest, pk: int) -> HttpResponse:
 @workspace_view(Role.LEAD)
 def goal_close(request: WorkspaceRequest, pk: int) -> HttpResponse:
     """Achieved or missed, with the retrospective; an achieved shared goal posts a win."""
-    goal, _ = _editable_goal(request, pk)
+    goal = selectors.goal_get(membership=request.membership, pk=pk, write=True)
     form = ClosingForm(
         request.POST or None,
         initial={
@@ -388,8 +381,8 @@ def goal_close(request: WorkspaceRequest, pk: int) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                services.goal_close(goal=goal, actor=request.user, **form.cleaned_data)
-            except services.StaleGoalError as error:
+                closing.goal_close(membership=request.membership, goal=goal, **form.cleaned_data)
+            except StaleGoalError as error:
                 form.add_error(
                     None,
                     "Someone changed this goal while you were writing. Nothing was saved: "
@@ -441,21 +434,13 @@ def goal_carry_over(request: WorkspaceRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             goals, period = form.cleaned_data["goals"], form.cleaned_data["period"]
-            refused = [g.title for g in goals if not can_edit_goal(request.membership, g.owners)]
-            if refused:
-                form.add_error("goals", f"You may not change: {', '.join(refused)}.")
+            try:
+                closing.goal_carry_over(membership=request.membership, goals=goals, period=period)
+            except ValidationError as error:
+                add_service_errors(form, error)
             else:
-                try:
-                    services.goal_carry_over(
-                        workspace=workspace, actor=request.user, goals=goals, period=period
-                    )
-                except ValidationError as error:
-                    add_service_errors(form, error)
-                else:
-                    messages.success(request, f"Carried {len(goals)} goal(s) over into {period}.")
-                    return redirect(
-                        f"{reverse('goal_list', args=[workspace.slug])}?period={period.pk}"
-                    )
+                messages.success(request, f"Carried {len(goals)} goal(s) over into {period}.")
+                return redirect(f"{reverse('goal_list', args=[workspace.slug])}?period={period.pk}")
     context = {"form": form, "candidates": candidates, "from_period": from_period}
     return render(request, "goals/goal_carry_over.html", context, status=status)
 
@@ -547,9 +532,8 @@ def priorities(request: WorkspaceRequest) -> HttpResponse:
         return HttpResponse(" ".join(form.non_field_errors()) or "Choose a period.", status=400)
     period = get_scoped(Period.objects.all(), workspace, pk=form.cleaned_data["period"])
     try:
-        goals = services.priorities_set(
-            workspace=workspace,
-            actor=request.user,
+        goals = ranking.priorities_set(
+            membership=request.membership,
             period=period,
             ordered_ids=form.cleaned_data["order"],
         )
@@ -569,9 +553,7 @@ def priority_move(request: WorkspaceRequest) -> HttpResponse:
     goal_id = form.cleaned_data["goal"]
     offset = -1 if form.cleaned_data["direction"] == "up" else 1
     try:
-        goals = services.priority_move(
-            workspace=workspace, actor=request.user, goal_id=goal_id, offset=offset
-        )
+        goals = ranking.priority_move(membership=request.membership, goal_id=goal_id, offset=offset)
     except ValidationError as error:
         goal = get_scoped(Goal.objects.select_related("period"), workspace, pk=goal_id)
         return _priorities_refused(request, error, goal.period)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,12 +17,13 @@ from django_htmx.http import trigger_client_event
 
 from core.forms import add_service_errors
 from core.http import paginate
+from goals import permissions
 from goals.forms.kpis import KPIFilterForm, KPIForm, MeasurementForm, MeasurementPasteForm
 from goals.models import KPI, Direction, Measurement
 from goals.selectors import kpis as selectors
 from goals.services import kpis as services
 from teams.models import Role
-from teams.tenancy import WorkspaceRequest, get_scoped, workspace_view
+from teams.tenancy import WorkspaceRequest, workspace_view
 
 KPIS_PER_PAGE = 25
 MEASUREMENTS_PER_PAGE = 20
@@ -135,7 +136,7 @@ def kpi_panel(request: WorkspaceRequest) -> HttpResponse:
     kpis = list(selectors.kpi_shared_first(workspace=request.workspace)[:PANEL_KPIS])
     context = {
         "cards": _cards(kpis),
-        "access": services.kpi_access(membership=request.membership),
+        "access": permissions.kpi_access(membership=request.membership),
     }
     return render(request, "kpis/panel.html", context)
 
@@ -158,7 +159,7 @@ def kpi_list(request: WorkspaceRequest) -> HttpResponse:
         "page": page,
         "cards": _cards(page.object_list),
         "query": query.urlencode(),
-        "access": services.kpi_access(membership=request.membership),
+        "access": permissions.kpi_access(membership=request.membership),
     }
     return render(request, "kpis/list.html", context)
 
@@ -184,7 +185,8 @@ def kpi_create(request: WorkspaceRequest) -> HttpResponse:
 
 @workspace_view(Role.EXECUTIVE)
 def kpi_edit(request: WorkspaceRequest, pk: int) -> HttpResponse:
-    kpi = get_scoped(KPI.objects.prefetch_related("owner_departments"), request.workspace, pk=pk)
+    kpi = selectors.kpi_get(membership=request.membership, pk=pk)
+    prefetch_related_objects([kpi], "owner_departments")
     form = KPIForm.for_kpi(kpi, request.POST or None)
     status = 200
     if request.method == "POST":
@@ -235,7 +237,7 @@ def _chart(kpi: KPI, series: list[Measurement]) -> dict[str, Any]:
 
 
 def _table_context(
-    request: WorkspaceRequest, kpi: KPI, access: services.KPIAccess
+    request: WorkspaceRequest, kpi: KPI, access: permissions.KPIAccess
 ) -> dict[str, Any]:
     page = paginate(request, selectors.kpi_measurements(kpi=kpi), per_page=MEASUREMENTS_PER_PAGE)
     return {
@@ -247,7 +249,7 @@ def _table_context(
 
 
 def _chart_context(
-    kpi: KPI, access: services.KPIAccess, form: MeasurementForm | None
+    kpi: KPI, access: permissions.KPIAccess, form: MeasurementForm | None
 ) -> dict[str, Any]:
     """The chart, the latest value and the entry form: what a failed entry re-renders."""
     series = selectors.kpi_series(kpi=kpi, limit=CHART_POINTS)
@@ -271,7 +273,7 @@ def _entry_form(request: WorkspaceRequest) -> MeasurementForm:
 def _detail(
     request: WorkspaceRequest,
     kpi: KPI,
-    access: services.KPIAccess,
+    access: permissions.KPIAccess,
     form: MeasurementForm | None,
     status: int = 200,
 ) -> HttpResponse:
@@ -283,40 +285,29 @@ def _detail(
     return render(request, "kpis/detail.html", context, status=status)
 
 
-def _kpi(request: WorkspaceRequest, pk: int) -> KPI:
-    """The KPI of this workspace (else 404), ready for kpi_access without another query."""
-    kpis = services.kpis_with_access(KPI.objects.all(), request.membership)
-    return get_scoped(kpis, request.workspace, pk=pk)
-
-
 @workspace_view(Role.MEMBER)
 def kpi_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
     """The KPI's page. HTMX asks for parts of it: the measurement table (paging) and the
     goals it drives (after its values change)."""
-    kpi = _kpi(request, pk)
+    kpi = selectors.kpi_get(membership=request.membership, pk=pk)
     if request.htmx.target == "kpi-goals":
         goals = selectors.kpi_goals(kpi=kpi)[:GOALS_SHOWN]
         return render(request, "kpis/detail.html#goals", {"kpi": kpi, "goals": goals})
-    access = services.kpi_access(membership=request.membership, kpi=kpi)
+    access = permissions.kpi_access(membership=request.membership, kpi=kpi)
     if request.htmx.target == "measurement-table":
         return render(request, "kpis/detail.html#table", _table_context(request, kpi, access))
     prefetch_related_objects([kpi], "owner_departments")
     return _detail(request, kpi, access, _entry_form(request) if access.measure else None)
 
 
-def _kpi_to_measure(request: WorkspaceRequest, pk: int) -> tuple[KPI, services.KPIAccess]:
+def _kpi_to_measure(request: WorkspaceRequest, pk: int) -> tuple[KPI, permissions.KPIAccess]:
     """The KPI, when the person may record its values; else 403 (404 for another workspace)."""
-    kpi = _kpi(request, pk)
-    access = services.kpi_access(membership=request.membership, kpi=kpi)
-    if not access.measure:
-        raise PermissionDenied(
-            "Only executives, admins and the leads of the KPI's departments record its values."
-        )
-    return kpi, access
+    kpi = selectors.kpi_get(membership=request.membership, pk=pk, measure=True)
+    return kpi, permissions.kpi_access(membership=request.membership, kpi=kpi)
 
 
 def _measurements_changed(
-    request: WorkspaceRequest, kpi: KPI, access: services.KPIAccess, note: str
+    request: WorkspaceRequest, kpi: KPI, access: permissions.KPIAccess, note: str
 ) -> HttpResponse:
     """After a value was added or deleted: for HTMX the chart and a fresh form, with the
     table out of band, and an event that refreshes the goals; else back to the KPI's page."""

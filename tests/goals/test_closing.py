@@ -10,9 +10,10 @@ from django.urls import reverse
 
 from core.models import AuditEvent, Notification
 from goals.models import Goal, Retrospective, Win
-from goals.services.goals import StaleGoalError, goal_close, goal_update
+from goals.services.closing import goal_close
+from goals.services.goals import StaleGoalError, goal_update
 from goals.tasks import send_win_email
-from tests.factories import GoalFactory, MembershipFactory, UserFactory
+from tests.factories import GoalFactory, MembershipFactory, UserFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,7 @@ def test_achieving_a_shared_goal_posts_a_win_and_tells_the_departments(
 
 
 def test_the_win_is_on_the_dashboard_feed(acme, as_user, shared):
-    goal_close(goal=shared, actor=acme.claire, status="achieved", **LESSON)
+    goal_close(goal=shared, membership=member(acme.claire), status="achieved", **LESSON)
     html = as_user(acme.mia).get(reverse("dashboard", kwargs={"ws": "acme"})).content.decode()
     assert "Marketing and Product achieved" in html
 
@@ -81,7 +82,7 @@ def test_a_missed_goal_records_the_lesson_but_posts_no_win(
     acme, shared, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        goal_close(goal=shared, actor=acme.claire, status="missed", **LESSON)
+        goal_close(goal=shared, membership=member(acme.claire), status="missed", **LESSON)
     assert Retrospective.objects.get(goal=shared).outcome == "missed"
     assert not Win.objects.exists()
     assert not mail.outbox
@@ -89,7 +90,7 @@ def test_a_missed_goal_records_the_lesson_but_posts_no_win(
 
 def test_an_achieved_single_department_goal_posts_no_win(acme):
     goal = GoalFactory(workspace=acme.workspace, owner_departments=[acme.product])
-    goal_close(goal=goal, actor=acme.leo, status="achieved", **LESSON)
+    goal_close(goal=goal, membership=member(acme.leo), status="achieved", **LESSON)
     assert not Win.objects.exists()
 
 
@@ -119,19 +120,23 @@ def test_closing_without_a_retrospective_is_refused_and_nothing_is_written(
 def test_the_service_refuses_an_empty_retrospective_too(acme, shared):
     with pytest.raises(ValidationError) as error:
         goal_close(
-            goal=shared, actor=acme.claire, status="achieved", what_worked="", what_to_change=""
+            goal=shared,
+            membership=member(acme.claire),
+            status="achieved",
+            what_worked="",
+            what_to_change="",
         )
     assert set(error.value.message_dict) == {"what_worked", "what_to_change"}
 
 
 def test_the_edit_path_cannot_skip_the_retrospective(acme, shared):
     with pytest.raises(ValidationError) as error:
-        goal_update(goal=shared, actor=acme.claire, status=Goal.Status.ACHIEVED)
+        goal_update(goal=shared, membership=member(acme.claire), status=Goal.Status.ACHIEVED)
     assert "status" in error.value.message_dict
 
 
 def test_closing_after_someone_else_saved_is_refused(acme, as_user, shared):
-    goal_update(goal=shared, actor=acme.ada, version=1, target=Decimal(140))
+    goal_update(goal=shared, membership=member(acme.ada), version=1, target=Decimal(140))
     response = as_user(acme.claire).post(
         _close(shared), {"status": "achieved", "version": "1", **LESSON}
     )
@@ -139,13 +144,15 @@ def test_closing_after_someone_else_saved_is_refused(acme, as_user, shared):
     assert "Someone changed this goal" in response.content.decode()
     assert not Retrospective.objects.exists()
     with pytest.raises(StaleGoalError):
-        goal_close(goal=shared, actor=acme.claire, status="missed", version=1, **LESSON)
+        goal_close(
+            goal=shared, membership=member(acme.claire), status="missed", version=1, **LESSON
+        )
 
 
 def test_a_win_is_posted_once_even_when_closed_twice(acme, shared):
-    goal_close(goal=shared, actor=acme.claire, status="achieved", **LESSON)
-    goal_update(goal=shared, actor=acme.claire, status=Goal.Status.ON_TRACK)
-    goal_close(goal=shared, actor=acme.claire, status="achieved", **LESSON)
+    goal_close(goal=shared, membership=member(acme.claire), status="achieved", **LESSON)
+    goal_update(goal=shared, membership=member(acme.claire), status=Goal.Status.ON_TRACK)
+    goal_close(goal=shared, membership=member(acme.claire), status="achieved", **LESSON)
     assert Win.objects.count() == 1
     assert Retrospective.objects.count() == 1
 
@@ -164,7 +171,7 @@ def test_the_close_form_names_who_will_hear_of_the_win(acme, as_user, shared):
 
 
 def test_win_email_task_skips_a_department_without_a_lead(acme, shared):
-    goal_close(goal=shared, actor=acme.claire, status="achieved", **LESSON)
+    goal_close(goal=shared, membership=member(acme.claire), status="achieved", **LESSON)
     mail.outbox.clear()
     send_win_email(Win.objects.get().pk, acme.operations.pk)
     send_win_email(0, acme.marketing.pk)
@@ -178,10 +185,10 @@ def test_lessons_are_searchable(acme, as_user, shared):
     other = GoalFactory(
         workspace=acme.workspace, title="Reduce churn to 3%", owner_departments=[acme.product]
     )
-    goal_close(goal=shared, actor=acme.claire, status="achieved", **LESSON)
+    goal_close(goal=shared, membership=member(acme.claire), status="achieved", **LESSON)
     goal_close(
         goal=other,
-        actor=acme.leo,
+        membership=member(acme.leo),
         status="missed",
         what_worked="Exit interviews",
         what_to_change="Start the survey sooner",
@@ -199,7 +206,7 @@ def test_lessons_are_searchable(acme, as_user, shared):
 
 
 def test_lesson_search_over_htmx_returns_only_the_results(acme, as_user, shared):
-    goal_close(goal=shared, actor=acme.claire, status="achieved", **LESSON)
+    goal_close(goal=shared, membership=member(acme.claire), status="achieved", **LESSON)
     url = reverse("retrospectives", kwargs={"ws": "acme"})
     html = (
         as_user(acme.mia)
@@ -210,8 +217,8 @@ def test_lesson_search_over_htmx_returns_only_the_results(acme, as_user, shared)
     assert "No lesson mentions" in html
 
 
-def test_lessons_of_another_workspace_stay_hidden(acme, globex, as_user):
+def test_lessons_of_another_workspace_stay_hidden(acme, globex, oscar, as_user):
     foreign = GoalFactory(workspace=globex, owner_departments=[globex.departments.first()])
-    goal_close(goal=foreign, actor=None, status="missed", **LESSON)
+    goal_close(goal=foreign, membership=member(oscar), status="missed", **LESSON)
     url = reverse("retrospectives", kwargs={"ws": "acme"})
     assert not as_user(acme.mia).get(url).context["page"].object_list

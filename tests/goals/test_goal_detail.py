@@ -16,6 +16,7 @@ from tests.factories import (
     GoalFactory,
     KPIFactory,
     MeasurementFactory,
+    member,
 )
 
 pytestmark = pytest.mark.django_db
@@ -38,8 +39,7 @@ def shared(acme):
     for day, value in enumerate([20, 21, 22], start=1):
         MeasurementFactory(kpi=kpi, date=dt.date(2026, 10, day), value=Decimal(value))
     top = goal_create(
-        workspace=acme.workspace,
-        actor=acme.claire,
+        membership=member(acme.claire),
         title="Increase product awareness by 30% through targeted campaigns",
         owner_departments=[acme.marketing, acme.product],
         contributing_departments=[acme.sales],
@@ -111,7 +111,7 @@ def test_goal_without_kpi_loads_no_chart_script(acme, as_user):
 
 
 def test_activity_shows_who_changed_what(acme, as_user, shared):
-    goal_update(goal=shared, actor=acme.claire, target=Decimal(27))
+    goal_update(goal=shared, membership=member(acme.claire), target=Decimal(27))
     html = as_user(acme.mia).get(_detail(shared)).content.decode()
     assert "changed target" in html
     assert "26.0000 → 27" in html

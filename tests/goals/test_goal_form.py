@@ -12,7 +12,7 @@ from goals.forms.goals import GoalForm
 from goals.models import Goal
 from goals.selectors.goals import attach_departments
 from goals.services.goals import goal_update
-from tests.factories import GoalFactory, KPIFactory, MeasurementFactory, PeriodFactory
+from tests.factories import GoalFactory, KPIFactory, MeasurementFactory, PeriodFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -274,7 +274,9 @@ def test_edit_form_cannot_mark_a_goal_achieved(acme, as_user, goal):
 
 def test_second_save_over_someone_elses_is_refused_and_shows_their_change(acme, as_user, goal):
     loaded = _edit_data(goal)
-    goal_update(goal=goal, actor=acme.claire, version=1, target=Decimal(150), unit="sign-ups")
+    goal_update(
+        goal=goal, membership=member(acme.claire), version=1, target=Decimal(150), unit="sign-ups"
+    )
 
     response = as_user(acme.leo).post(_edit(goal), {**loaded, "target": "125"})
 
@@ -293,7 +295,7 @@ def test_second_save_over_someone_elses_is_refused_and_shows_their_change(acme, 
 
 def test_after_a_conflict_saving_again_keeps_the_second_persons_values(acme, as_user, goal):
     loaded = _edit_data(goal)
-    goal_update(goal=goal, actor=acme.claire, version=1, target=Decimal(150))
+    goal_update(goal=goal, membership=member(acme.claire), version=1, target=Decimal(150))
     client = as_user(acme.leo)
     conflict = client.post(_edit(goal), {**loaded, "target": "125"})
     again = client.post(_edit(goal), {**loaded, "target": "125", "version": "2"})

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from core.models import AuditEvent
-from goals.services.goals import priorities_set
-from tests.factories import GoalFactory, PeriodFactory
+from goals.services.ranking import priorities_set
+from tests.factories import GoalFactory, PeriodFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -167,8 +167,7 @@ def test_lead_and_member_cannot_reorder(acme, as_user, period, ranked):
 def test_the_service_refuses_a_period_of_another_workspace(acme, globex):
     with pytest.raises(ValidationError):
         priorities_set(
-            workspace=acme.workspace,
-            actor=acme.claire,
+            membership=member(acme.claire),
             period=PeriodFactory(workspace=globex),
             ordered_ids=[],
         )

@@ -12,10 +12,11 @@ from rest_framework.test import APIClient
 
 from checkins.services.checkins import checkin_save
 from goals.models import Goal
-from goals.services.goals import goal_close, goal_update
+from goals.services.closing import goal_close
+from goals.services.goals import goal_update
 from integrations.models import Event, WebhookDelivery
 from teams.models import Membership
-from tests.factories import GoalFactory
+from tests.factories import GoalFactory, member
 from tests.integrations.factories import WebhookFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,7 @@ def _json(value):
 
 
 def test_changing_a_goals_status_sends_its_old_and_new_status(acme, goal, hook):
-    goal_update(goal=goal, actor=acme.leo, status=Goal.Status.AT_RISK)
+    goal_update(goal=goal, membership=member(acme.leo), status=Goal.Status.AT_RISK)
 
     assert _payloads(Event.GOAL_STATUS_CHANGED) == [
         {
@@ -61,30 +62,37 @@ def test_changing_a_goals_status_sends_its_old_and_new_status(acme, goal, hook):
 
 
 def test_an_edit_that_keeps_the_status_sends_nothing(acme, goal, hook):
-    goal_update(goal=goal, actor=acme.leo, title="Ship the app by June", status=goal.status)
+    goal_update(
+        goal=goal, membership=member(acme.leo), title="Ship the app by June", status=goal.status
+    )
     assert not WebhookDelivery.objects.exists()
 
 
 def test_a_refused_edit_sends_nothing(acme, goal, hook):
     with pytest.raises(ValidationError):
-        goal_update(goal=goal, actor=acme.leo, status=Goal.Status.AT_RISK, weight=0)
+        goal_update(goal=goal, membership=member(acme.leo), status=Goal.Status.AT_RISK, weight=0)
     assert not WebhookDelivery.objects.exists()
 
 
 def test_closing_a_goal_sends_its_status_change(acme, goal, hook):
     goal_close(
-        goal=goal, actor=None, status=Goal.Status.MISSED, what_worked="a", what_to_change="b"
+        membership=member(acme.leo),
+        goal=goal,
+        status=Goal.Status.MISSED,
+        what_worked="a",
+        what_to_change="b",
     )
 
     [payload] = _payloads(Event.GOAL_STATUS_CHANGED)
-    assert (payload["from"], payload["to"], payload["actor"]) == ("on_track", "missed", None)
+    leo = {"id": acme.leo.pk, "name": acme.leo.get_full_name()}
+    assert (payload["from"], payload["to"], payload["actor"]) == ("on_track", "missed", leo)
 
 
 def test_a_webhook_of_another_workspace_or_event_hears_nothing(acme, globex, goal):
     WebhookFactory(workspace=globex, events=[Event.GOAL_STATUS_CHANGED])
     WebhookFactory(workspace=acme.workspace, events=[Event.DECISION_RECORDED])
 
-    goal_update(goal=goal, actor=acme.leo, status=Goal.Status.AT_RISK)
+    goal_update(goal=goal, membership=member(acme.leo), status=Goal.Status.AT_RISK)
 
     assert not WebhookDelivery.objects.exists()
 

@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 
 from core.models import AuditEvent
 from goals.models import KPI, Measurement
+from goals.permissions import kpi_access
 from goals.services.kpis import (
     MAX_ROWS,
     ingest_row_errors,
-    kpi_access,
     kpi_create,
     kpi_update,
     measurement_delete,
