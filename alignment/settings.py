@@ -90,7 +90,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "teams.context.navigation",
             ],
-            "builtins": ["django.templatetags.static", "template_partials.templatetags.partials"],
+            "builtins": [
+                "django.templatetags.static",
+                "template_partials.templatetags.partials",
+                "core.templatetags.numbers",
+            ],
         },
     },
 ]

@@ -1,20 +1,14 @@
 from datetime import date
-from decimal import Decimal
 
 from django import forms
 
 from checkins.models import CheckIn, ReminderPreference, confidence_band
-from core.forms import Form, ModelForm
+from core.forms import Form, ModelForm, plain_decimal
 from goals.models import Goal
 from teams.models import Department
 
 CHECKIN_FIELDS = ("value", "confidence", "moved", "blockers", "next_steps")
 BAND_LABELS = {status: Goal.Status(status).label for status in Goal.Status.values}
-
-
-def _plain(value: Decimal | None) -> Decimal | None:
-    """100.0000 as 100 and 12.5000 as 12.5, for a form field."""
-    return None if value is None else Decimal(f"{value.normalize():f}")
 
 
 class CheckInForm(Form):
@@ -68,7 +62,7 @@ class CheckInForm(Form):
         """This cycle's check-in when there is one; else the last values carried forward."""
         if current is not None:
             return {field: getattr(current, field) for field in CHECKIN_FIELDS} | {
-                "value": _plain(current.value),
+                "value": plain_decimal(current.value),
                 "set_status": True,
             }
         confidence = {
@@ -77,7 +71,9 @@ class CheckInForm(Form):
             Goal.Status.OFF_TRACK: 2,
         }.get(goal.status, 7)
         return {
-            "value": _plain(last.value if last and last.value is not None else goal.current_value),
+            "value": plain_decimal(
+                last.value if last and last.value is not None else goal.current_value
+            ),
             "confidence": last.confidence if last else confidence,
             "blockers": last.blockers if last else "",
             "set_status": True,

@@ -1,8 +1,7 @@
 """Celery tasks for reminders: thin, taking ids, safe to run twice.
 
-``acks_late`` and ``task_reject_on_worker_lost`` (settings) give at-least-once delivery; the
-claim of each row in :func:`checkins.services.reminders.reminders_send` turns it into exactly
-once.
+Every task is delivered at least once (see :mod:`core.retries`); the claim of each row in
+:func:`checkins.services.reminders.reminders_send` turns that into exactly once.
 """
 
 from collections import Counter
@@ -11,12 +10,13 @@ from datetime import datetime, timedelta
 from celery import shared_task
 
 from checkins.services import reminders
+from core.retries import RETRY
 from teams.models import Workspace
 
 PLAN_EXPIRES = 14 * 60  # before beat's next planning run (alignment/settings.py)
 
 
-@shared_task(acks_late=True)
+@shared_task
 def plan_reminders() -> int:
     """Beat: plan each workspace's reminders in its own task."""
     ids = list(Workspace.objects.values_list("pk", flat=True))
@@ -25,7 +25,7 @@ def plan_reminders() -> int:
     return len(ids)
 
 
-@shared_task(acks_late=True)
+@shared_task
 def plan_workspace_reminders(workspace_id: int, at: str | None = None) -> int:
     """Write and enqueue the reminders due in a workspace; ``at`` (ISO 8601) plans for
     another moment than now."""
@@ -36,15 +36,7 @@ def plan_workspace_reminders(workspace_id: int, at: str | None = None) -> int:
     return len(reminders.reminders_plan(workspace=workspace, now=now))
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=reminders.RETRYABLE,
-    retry_backoff=30,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=5,
-)
+@shared_task(bind=True, **RETRY)
 def send_reminders(self, reminder_ids: list[int]) -> dict[str, int]:
     """Send a batch of reminders over one SMTP session; a mail server failure retries the
     batch, whose rows sent by then are skipped, and after the last retry leaves its unsent
@@ -55,7 +47,7 @@ def send_reminders(self, reminder_ids: list[int]) -> dict[str, int]:
     return dict(Counter(outcomes.values()))
 
 
-@shared_task(acks_late=True)
+@shared_task
 def sweep_reminders(stale_after: float | None = None, pending_after: float | None = None) -> int:
     """Beat: re-enqueue what is due but unsent. The thresholds (seconds) default to
     :data:`~checkins.services.reminders.CLAIM_TIMEOUT` and ``ENQUEUE_TIMEOUT``."""

@@ -68,6 +68,12 @@ def plain(value: Decimal | None) -> str | None:
     return None if value is None else f"{value.normalize():f}"
 
 
+def plain_decimal(value: Decimal | None) -> Decimal | None:
+    """:func:`plain`, kept a Decimal (100.0000 as Decimal("100")), for a DecimalField's
+    initial value."""
+    return None if value is None else Decimal(plain(value))
+
+
 class ObjectChoiceField(forms.ChoiceField):
     """A choice among objects the view already loaded; cleans to the object (or None).
 

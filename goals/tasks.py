@@ -2,11 +2,12 @@ from celery import shared_task
 from django.conf import settings
 
 from core.mail import send_templated_mail
+from core.retries import RETRY
 from goals.models import Win
 from teams.models import Department
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(**RETRY)
 def send_win_email(win_id: int, department_id: int) -> None:
     """Tell one department's lead about a win their department owned or contributed to."""
     win = Win.objects.select_related("goal", "workspace").filter(pk=win_id).first()

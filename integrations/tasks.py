@@ -4,26 +4,25 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from core.retries import MAX_RETRIES, backoff
 from integrations.models import WebhookDelivery
 from integrations.services import delivery_attempt
 
-MAX_RETRIES = 6
-# Waits between attempts: 30 s, 1, 2, 4, 8 and 16 minutes.
-BACKOFF_SECONDS = 30
 # Deliveries deleted per statement: short transactions, whatever the backlog.
 PRUNE_BATCH = 1_000
 
 
 @shared_task(bind=True, max_retries=MAX_RETRIES)
 def deliver_webhook(self, delivery_id: int) -> None:
-    """POST one delivery; on a network error or a 5xx, try again later with a longer wait."""
+    """POST one delivery; on a network error or a 5xx, try again later with a longer wait
+    (the retry policy of :mod:`core.retries`)."""
     final = self.request.retries >= MAX_RETRIES
     outcome = delivery_attempt(delivery_id=delivery_id, final=final)
     if outcome is not None and not outcome.ok and outcome.retryable and not final:
-        raise self.retry(countdown=BACKOFF_SECONDS * 2**self.request.retries)
+        raise self.retry(countdown=backoff(self.request.retries))
 
 
-@shared_task(acks_late=True)
+@shared_task
 def prune_webhook_deliveries() -> int:
     """Beat, daily: delete the deliveries older than ``WEBHOOK_DELIVERY_RETENTION_DAYS``, a
     batch at a time; returns how many went. Running it again deletes nothing more."""

@@ -2,10 +2,11 @@ from celery import shared_task
 from django.conf import settings
 
 from core.mail import send_templated_mail
+from core.retries import RETRY
 from teams.models import Invitation
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(**RETRY)
 def send_invitation(invitation_id: int) -> None:
     invitation = (
         Invitation.objects.select_related("workspace", "invited_by")

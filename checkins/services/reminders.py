@@ -41,12 +41,12 @@ from checkins.models import Ask, CheckIn, Reminder, ReminderPreference
 from checkins.services.cycles import cycle_current
 from core.mail import send_templated_mail
 from core.notify import notify
+from core.retries import RETRYABLE
 from goals.models import Goal
 from teams.models import Department, Workspace
 
 logger = logging.getLogger(__name__)
 
-RETRYABLE = (smtplib.SMTPException, OSError)
 MAX_ATTEMPTS = 8
 # A claim older than this belongs to a worker that died: sending takes seconds (EMAIL_TIMEOUT).
 CLAIM_TIMEOUT = timedelta(minutes=5)

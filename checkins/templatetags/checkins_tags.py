@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django import template
 
 from checkins.selectors import notification_unread_count
@@ -15,9 +13,3 @@ def unread_notifications(context: template.Context) -> int:
     if request is None or workspace is None or not request.user.is_authenticated:
         return 0
     return notification_unread_count(user=request.user, workspace=workspace)
-
-
-@register.filter
-def plain(value: Decimal | None) -> str:
-    """A stored number as people write it: 100.0000 as 100, 12.5000 as 12.5."""
-    return "" if value is None else f"{value.normalize():f}"

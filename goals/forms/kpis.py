@@ -1,12 +1,11 @@
 """Forms for the KPI pages: validation of what people type, nothing more."""
 
 import re
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 
-from core.forms import Form
+from core.forms import Form, plain
 from goals.models import KPI, Direction
 from teams.models import Department, Workspace
 
@@ -76,16 +75,11 @@ class KPIForm(Form):
                 "unit": kpi.unit,
                 "direction": kpi.direction,
                 "owner_departments": list(kpi.owner_departments.all()),
-                "green_threshold": _plain(kpi.green_threshold),
-                "red_threshold": _plain(kpi.red_threshold),
+                "green_threshold": plain(kpi.green_threshold),
+                "red_threshold": plain(kpi.red_threshold),
                 "description": kpi.description,
             },
         )
-
-
-def _plain(value: Decimal | None) -> str | None:
-    """A stored threshold as typed: 100 rather than 100.0000."""
-    return None if value is None else f"{value.normalize():f}"
 
 
 class MeasurementForm(Form):

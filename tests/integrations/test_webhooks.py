@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.models import AuditEvent
+from core.retries import BACKOFF_SECONDS, MAX_RETRIES
 from integrations import services
 from integrations.models import Event, WebhookDelivery
 from integrations.sending import RESPONSE_LIMIT
-from integrations.tasks import BACKOFF_SECONDS, MAX_RETRIES, deliver_webhook
+from integrations.tasks import deliver_webhook
 from tests.integrations.factories import WebhookFactory
 
 pytestmark = pytest.mark.django_db
