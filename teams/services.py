@@ -269,7 +269,13 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
 
 @transaction.atomic
 def invitation_accept(*, token: str, user: User) -> Membership:
-    """Turn an open, unexpired invitation into a membership (or upgrade an existing one)."""
+    """Turn an open, unexpired invitation into a membership (or upgrade an existing one).
+
+    ``user`` is the person signed in, or a new account not saved yet (a signup on the
+    invitation's page): it is saved with the invitation's address in the same transaction, so
+    a refused invitation (``PermissionDenied``) or account (``ValidationError``) leaves nothing
+    behind. The caller signs the person in only after this returns.
+    """
     invitation = (
         Invitation.objects.select_for_update()
         .select_related("workspace")
@@ -280,6 +286,10 @@ def invitation_accept(*, token: str, user: User) -> Membership:
         raise PermissionDenied("This invitation was already used or revoked.")
     if invitation.expires_at < timezone.now():
         raise PermissionDenied("This invitation has expired; ask an admin for a new one.")
+    if user.pk is None:
+        user.email = invitation.email
+        user.full_clean()
+        user.save()
     membership, created = Membership.objects.get_or_create(
         workspace=invitation.workspace, user=user, defaults={"role": invitation.role}
     )

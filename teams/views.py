@@ -267,27 +267,20 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         )
     form = None if request.user.is_authenticated else SignupForm(request.POST or None)
     if request.method == "POST" and (form is None or form.is_valid()):
-        if form is not None:
-            user = form.save(commit=False)
-            user.email = invitation.email
-            try:
-                user.full_clean()
-            except ValidationError as error:
-                add_service_errors(form, error)
-                return render(
-                    request,
-                    "teams/invitation_accept.html",
-                    {"invitation": invitation, "form": form},
-                )
-            user.save()
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        # A new account is saved by the service, with the membership or not at all.
+        user = request.user if form is None else form.save(commit=False)
         try:
-            services.invitation_accept(token=token, user=request.user)
+            services.invitation_accept(token=token, user=user)
+        except ValidationError as error:
+            add_service_errors(form, error)
         except PermissionDenied as error:
             messages.error(request, str(error))
             return redirect("home")
-        messages.success(request, f"Welcome to {invitation.workspace}.")
-        return redirect("dashboard", ws=invitation.workspace.slug)
+        else:
+            if form is not None:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome to {invitation.workspace}.")
+            return redirect("dashboard", ws=invitation.workspace.slug)
     return render(request, "teams/invitation_accept.html", {"invitation": invitation, "form": form})
 
 

@@ -4,10 +4,12 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from teams.models import Department, Invitation, Membership, Role, Workspace
+from teams import services
+from teams.models import Department, Invitation, Membership, Role, User, Workspace
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -143,6 +145,35 @@ def test_expired_invitation_is_refused(acme, client):
     assert response.status_code == 410
     assert b"expired" in response.content
     assert not Membership.objects.filter(user__username="late").exists()
+
+
+def test_an_invitation_used_up_while_the_form_was_open_leaves_no_account_and_no_session(
+    acme, client, monkeypatch
+):
+    """The page checked the invitation; another tab accepted it before this signup arrived."""
+    invitation = InvitationFactory(workspace=acme.workspace, email="late@acme.test")
+    Invitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now())
+    monkeypatch.setattr(Invitation, "state", property(lambda self: "open"))
+
+    response = client.post(
+        invitation.get_absolute_url(),
+        {"username": "late", "password1": "a-long-passphrase", "password2": "a-long-passphrase"},
+        follow=True,
+    )
+
+    assert b"already used or revoked" in response.content
+    assert not User.objects.filter(username="late").exists()
+    assert not response.wsgi_request.user.is_authenticated
+    assert "_auth_user_id" not in client.session
+
+
+def test_invitation_accept_refused_by_the_service_saves_no_account(acme):
+    invitation = InvitationFactory(
+        workspace=acme.workspace, expires_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    with pytest.raises(PermissionDenied, match="expired"):
+        services.invitation_accept(token=invitation.token, user=User(username="late"))
+    assert not User.objects.filter(username="late").exists()
 
 
 def test_inviting_an_existing_member_is_refused(acme, as_user):
