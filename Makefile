@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cksum requirements.lock | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format web worker beat demo benchmark clean
+.PHONY: install run test lint format migrate web worker beat demo benchmark clean
 
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,9 +43,12 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## Production processes (docker-compose.yml runs these).
-web: install
+## Production processes (docker-compose.yml runs these). `make migrate` runs once per release,
+## before web, worker and beat start: scaled web replicas never race each other on it.
+migrate: install
 	$(PY) manage.py migrate --noinput
+
+web: install
 	$(PY) manage.py collectstatic --noinput
 	$(BIN)/gunicorn alignment.wsgi --bind 0.0.0.0:$(PORT) --workers $${WEB_CONCURRENCY:-3} --max-requests 2000 --max-requests-jitter 200 --access-logfile -
 
