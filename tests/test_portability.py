@@ -39,6 +39,7 @@ from tests.factories import (
     UserFactory,
     member,
 )
+from workshops import commit
 from workshops import services as workshop_services
 
 pytestmark = pytest.mark.django_db
@@ -105,9 +106,7 @@ def _demo() -> Workspace:
         due_date=period.end_date,
     )
     workshop_services.workshop_advance(workshop=workshop, actor=users["cmo"])
-    workshop_services.workshop_commit(
-        workshop=workshop, actor=users["cmo"], proposal_ids=[proposals[2].pk]
-    )
+    commit.workshop_commit(workshop=workshop, actor=users["cmo"], proposal_ids=[proposals[2].pk])
 
     checkin = CheckIn.objects.filter(goal__workspace=workspace).order_by("-created_at").first()
     lead = checkin.goal.owner_departments.order_by("name").first()

@@ -1,7 +1,7 @@
 """Writes for workshops.
 
 Every change locks the workshop row (``_lock``), checks the phase and the facilitator's lock,
-and bumps ``Workshop.version`` with F() in the same transaction (``_bump``), so that the live
+and bumps ``Workshop.version`` with F() in the same transaction (``bump_version``), so that the live
 board of every participant sees it on its next poll. Each writes its audit row.
 """
 
@@ -12,12 +12,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max
-from django.utils import timezone
+from django.db.models import F
 
 from core.audit import audit_record, update_audited
-from goals.models import Direction, Goal, Period
-from goals.services.goals import goal_create
+from goals.models import Direction, Period
 from teams.models import Department, Membership, Role, User, Workspace
 from teams.tenancy import ensure_in_workspace
 from workshops import live
@@ -45,7 +43,9 @@ def _phase_list(phases: Iterable[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
-def _lock(workshop: Workshop, actor: User, *, phases: Iterable[str], doing: str) -> Workshop:
+def lock_for_change(
+    workshop: Workshop, actor: User, *, phases: Iterable[str], doing: str
+) -> Workshop:
     """The workshop row, locked for this transaction, once the change is allowed now."""
     phases = tuple(phases)
     current = Workshop.objects.select_for_update().get(pk=workshop.pk)
@@ -64,7 +64,7 @@ def _lock(workshop: Workshop, actor: User, *, phases: Iterable[str], doing: str)
     return current
 
 
-def _bump(current: Workshop, **changes: Any) -> None:
+def bump_version(current: Workshop, **changes: Any) -> None:
     """Apply ``changes`` and move the version on, for everyone's next poll."""
     Workshop.objects.filter(pk=current.pk).update(version=F("version") + 1, **changes)
     current.version += 1
@@ -161,14 +161,14 @@ def workshop_create(
 def workshop_advance(*, workshop: Workshop, actor: User) -> Workshop:
     """Move to the next phase (only forward, only by the facilitator); it starts unlocked."""
     ensure_facilitator(workshop, actor)
-    current = _lock(workshop, actor, phases=OPEN_PHASES, doing="The phase can move on")
+    current = lock_for_change(workshop, actor, phases=OPEN_PHASES, doing="The phase can move on")
     following = current.next_phase
     if following is None:
         raise ValidationError("The commit phase ends by committing the chosen proposals.")
     if not Proposal.objects.filter(workshop=current, status=Proposal.Status.ACTIVE).exists():
         raise ValidationError("Add at least one proposal before moving on.")
     before = current.get_phase_display()
-    _bump(current, phase=following, locked=False)
+    bump_version(current, phase=following, locked=False)
     audit_record(
         workspace=workshop.workspace,
         actor=actor,
@@ -183,8 +183,8 @@ def workshop_advance(*, workshop: Workshop, actor: User) -> Workshop:
 @transaction.atomic
 def workshop_set_lock(*, workshop: Workshop, actor: User, locked: bool) -> Workshop:
     ensure_facilitator(workshop, actor)
-    current = _lock(workshop, actor, phases=OPEN_PHASES, doing="The phase can be locked")
-    _bump(current, locked=locked)
+    current = lock_for_change(workshop, actor, phases=OPEN_PHASES, doing="The phase can be locked")
+    bump_version(current, locked=locked)
     audit_record(
         workspace=workshop.workspace,
         actor=actor,
@@ -200,7 +200,7 @@ def workshop_set_lock(*, workshop: Workshop, actor: User, locked: bool) -> Works
 def workshop_set_votes(*, workshop: Workshop, actor: User, votes_per_person: int) -> Workshop:
     """Change the allowance before voting ends, never below what someone has already used."""
     ensure_facilitator(workshop, actor)
-    current = _lock(
+    current = lock_for_change(
         workshop,
         actor,
         phases=(Phase.DRAFT, Phase.REFINE, Phase.VOTE),
@@ -238,7 +238,7 @@ def workshop_set_votes(*, workshop: Workshop, actor: User, votes_per_person: int
         workspace=workshop.workspace,
         actor=actor,
         summary=f"{actor} set {votes_per_person} votes per person in “{current.title}”",
-        save=lambda changed: _bump(changed, votes_per_person=votes_per_person),
+        save=lambda changed: bump_version(changed, votes_per_person=votes_per_person),
     )
     return current
 
@@ -261,7 +261,9 @@ def proposal_create(
     direction: str = Direction.INCREASE,
     due_date: date | None = None,
 ) -> Proposal:
-    current = _lock(workshop, actor, phases=(Phase.DRAFT,), doing="Proposals can be added")
+    current = lock_for_change(
+        workshop, actor, phases=(Phase.DRAFT,), doing="Proposals can be added"
+    )
     owners = list(owner_departments)
     title = _require_title(title)
     _ensure_taking_part(current, owners, "owner_departments")
@@ -280,7 +282,7 @@ def proposal_create(
     proposal.full_clean()
     proposal.save()
     proposal.owner_departments.set(owners)
-    _bump(current)
+    bump_version(current)
     audit_record(
         workspace=workshop.workspace,
         actor=actor,
@@ -306,7 +308,7 @@ def proposal_update(
     unknown = set(fields) - set(PROPOSAL_FIELDS)
     if unknown:
         raise TypeError(f"proposal_update() got unknown fields {sorted(unknown)}")
-    current = _lock(workshop, actor, phases=EDIT_PHASES, doing="Proposals can be edited")
+    current = lock_for_change(workshop, actor, phases=EDIT_PHASES, doing="Proposals can be edited")
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     _ensure_active(locked)
     if locked.version != version:
@@ -320,7 +322,7 @@ def proposal_update(
         changed.full_clean()
         changed.save()
         changed.owner_departments.set(owners)
-        _bump(current)
+        bump_version(current)
 
     update_audited(
         locked,
@@ -344,14 +346,16 @@ def proposal_remove(*, proposal: Proposal, actor: User) -> Proposal:
     """Take a proposal off the board (the summary keeps it, marked removed); its votes return."""
     workshop = proposal.workshop
     ensure_facilitator(workshop, actor)
-    current = _lock(workshop, actor, phases=DISCUSS_PHASES, doing="Proposals can be removed")
+    current = lock_for_change(
+        workshop, actor, phases=DISCUSS_PHASES, doing="Proposals can be removed"
+    )
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     _ensure_active(locked)
     Vote.objects.filter(proposal=locked).delete()
     Proposal.objects.filter(pk=locked.pk).update(
         status=Proposal.Status.REMOVED, version=F("version") + 1
     )
-    _bump(current)
+    bump_version(current)
     audit_record(
         workspace=workshop.workspace,
         actor=actor,
@@ -369,7 +373,9 @@ def proposal_merge(*, proposal: Proposal, into: Proposal, actor: User) -> Propos
     survivor; a person who voted for both keeps one vote and gets the other back."""
     workshop = proposal.workshop
     ensure_facilitator(workshop, actor)
-    current = _lock(workshop, actor, phases=DISCUSS_PHASES, doing="Proposals can be merged")
+    current = lock_for_change(
+        workshop, actor, phases=DISCUSS_PHASES, doing="Proposals can be merged"
+    )
     if into.workshop_id != current.pk or into.pk == proposal.pk:
         raise ValidationError({"into": "Choose another proposal of this workshop."})
     rows = Proposal.objects.select_for_update().in_bulk([proposal.pk, into.pk])
@@ -386,7 +392,7 @@ def proposal_merge(*, proposal: Proposal, into: Proposal, actor: User) -> Propos
     Proposal.objects.filter(pk=merged.pk).update(
         status=Proposal.Status.MERGED, merged_into=survivor, version=F("version") + 1
     )
-    _bump(current)
+    bump_version(current)
     audit_record(
         workspace=workshop.workspace,
         actor=actor,
@@ -401,14 +407,14 @@ def proposal_merge(*, proposal: Proposal, into: Proposal, actor: User) -> Propos
 @transaction.atomic
 def comment_create(*, proposal: Proposal, actor: User, body: str) -> ProposalComment:
     workshop = proposal.workshop
-    current = _lock(workshop, actor, phases=DISCUSS_PHASES, doing="Comments can be added")
+    current = lock_for_change(workshop, actor, phases=DISCUSS_PHASES, doing="Comments can be added")
     _ensure_active(proposal)
     if not body.strip():
         raise ValidationError({"body": "Write a comment first."})
     comment = ProposalComment(proposal=proposal, author=actor, body=body.strip())
     comment.full_clean()
     comment.save()
-    _bump(current)
+    bump_version(current)
     audit_record(
         workspace=workshop.workspace,
         actor=actor,
@@ -434,7 +440,7 @@ def vote_cast(*, proposal: Proposal, voter: User) -> Vote:
     (workshop, voter, slot) constraint refuses a vote beyond the allowance even when two tabs
     click at the same moment."""
     workshop = proposal.workshop
-    current = _lock(workshop, voter, phases=(Phase.VOTE,), doing="Votes can be cast")
+    current = lock_for_change(workshop, voter, phases=(Phase.VOTE,), doing="Votes can be cast")
     _ensure_active(proposal)
     used = dict(Vote.objects.filter(workshop=current, voter=voter).values_list("slot", "proposal"))
     if proposal.pk in used.values():
@@ -449,7 +455,7 @@ def vote_cast(*, proposal: Proposal, voter: User) -> Vote:
             )
     except IntegrityError:
         raise _all_used(current.votes_per_person) from None
-    _bump(current)
+    bump_version(current)
     audit_record(
         workspace=workshop.workspace,
         actor=voter,
@@ -463,11 +469,13 @@ def vote_cast(*, proposal: Proposal, voter: User) -> Vote:
 @transaction.atomic
 def vote_withdraw(*, proposal: Proposal, voter: User) -> None:
     workshop = proposal.workshop
-    current = _lock(workshop, voter, phases=(Phase.VOTE,), doing="Votes can be taken back")
+    current = lock_for_change(
+        workshop, voter, phases=(Phase.VOTE,), doing="Votes can be taken back"
+    )
     deleted, _ = Vote.objects.filter(proposal=proposal, voter=voter).delete()
     if not deleted:
         raise ValidationError("You have not voted for this proposal.")
-    _bump(current)
+    bump_version(current)
     audit_record(
         workspace=workshop.workspace,
         actor=voter,
@@ -495,7 +503,9 @@ def step_create(
 ) -> Step:
     """A department-level step of a proposal; committing makes it a child goal."""
     workshop = proposal.workshop
-    current = _lock(workshop, actor, phases=(Phase.BREAK_DOWN,), doing="Steps can be added")
+    current = lock_for_change(
+        workshop, actor, phases=(Phase.BREAK_DOWN,), doing="Steps can be added"
+    )
     _ensure_active(proposal)
     title = _require_title(title)
     _ensure_taking_part(current, [department], "department")
@@ -520,7 +530,7 @@ def step_create(
     )
     step.full_clean()
     step.save()
-    _bump(current)
+    bump_version(current)
     audit_record(
         workspace=workshop.workspace,
         actor=actor,
@@ -534,7 +544,9 @@ def step_create(
 @transaction.atomic
 def step_delete(*, step: Step, actor: User) -> None:
     workshop = step.proposal.workshop
-    current = _lock(workshop, actor, phases=(Phase.BREAK_DOWN,), doing="Steps can be removed")
+    current = lock_for_change(
+        workshop, actor, phases=(Phase.BREAK_DOWN,), doing="Steps can be removed"
+    )
     audit_record(
         workspace=workshop.workspace,
         actor=actor,
@@ -543,113 +555,4 @@ def step_delete(*, step: Step, actor: User) -> None:
         summary=f"{actor} removed the step “{step.title}”",
     )
     step.delete()
-    _bump(current)
-
-
-# --- Commit -----------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def workshop_commit(*, workshop: Workshop, actor: User, proposal_ids: Iterable[int]) -> list[Goal]:
-    """Turn the chosen proposals into shared goals and their steps into child goals.
-
-    One transaction: if any goal cannot be created, nothing is written. Priorities follow the
-    vote ranking, after the goals already ranked in the period. Returns the shared goals.
-    """
-    ensure_facilitator(workshop, actor)
-    current = Workshop.objects.select_for_update().select_related("period").get(pk=workshop.pk)
-    if current.is_committed:
-        raise ValidationError("This workshop was already committed.")
-    if current.phase != Phase.COMMIT:
-        raise ValidationError("Move the workshop to the commit phase first.")
-    ids = set(proposal_ids)
-    if not ids:
-        raise ValidationError({"proposals": "Choose at least one proposal to commit."})
-    proposals = list(
-        Proposal.objects.filter(workshop=current, status=Proposal.Status.ACTIVE, pk__in=ids)
-        .annotate(vote_count=Count("votes", distinct=True))
-        .select_related("author")
-        .prefetch_related("owner_departments", "steps__department__lead")
-        .order_by("-vote_count", "created_at", "id")
-    )
-    if len(proposals) != len(ids):
-        raise ValidationError({"proposals": "Choose only active proposals of this workshop."})
-    period = current.period
-    people = {p.author_id for p in proposals} | {
-        s.department.lead_id for p in proposals for s in p.steps.all() if s.department.lead_id
-    }
-    memberships = {
-        m.user_id: m
-        for m in Membership.objects.filter(
-            workspace=workshop.workspace, user_id__in=people | {actor.pk}
-        ).select_related("workspace", "user")
-    }
-    if actor.pk not in memberships:
-        raise PermissionDenied("Only members of the workspace commit its workshops.")
-    # The goals are set as the facilitator, on the workshop's authority: every rule applies.
-    facilitator = memberships[actor.pk]
-    members = set(memberships)
-    ranked = Goal.objects.filter(period=period).aggregate(last=Max("priority"))["last"] or 0
-    goals = []
-    for rank, proposal in enumerate(proposals, start=ranked + 1):
-        try:
-            goal = goal_create(
-                membership=facilitator,
-                agreed_in_workshop=True,
-                title=proposal.title,
-                owner_departments=proposal.owner_departments.all(),
-                description=proposal.description,
-                accountable=proposal.author if proposal.author_id in members else None,
-                period=period,
-                start_date=period.start_date,
-                due_date=proposal.due_date or period.end_date,
-                status=Goal.Status.ON_TRACK,
-                priority=rank,
-                metric=proposal.metric,
-                unit=proposal.unit,
-                baseline=proposal.baseline,
-                target=proposal.target,
-                direction=proposal.direction,
-            )
-            for step in proposal.steps.all():
-                child = goal_create(
-                    membership=facilitator,
-                    agreed_in_workshop=True,
-                    title=step.title,
-                    owner_departments=[step.department],
-                    parent=goal,
-                    accountable=step.department.lead
-                    if step.department.lead_id in members
-                    else None,
-                    period=period,
-                    start_date=period.start_date,
-                    due_date=step.due_date or goal.due_date,
-                    status=Goal.Status.ON_TRACK,
-                    metric=step.metric,
-                    unit=step.unit,
-                    baseline=step.baseline,
-                    target=step.target,
-                    direction=Direction.DECREASE
-                    if step.target is not None
-                    and step.baseline is not None
-                    and step.target < step.baseline
-                    else Direction.INCREASE,
-                )
-                Step.objects.filter(pk=step.pk).update(goal=child)
-        except ValidationError as error:
-            raise ValidationError(
-                f"“{proposal.title}” cannot become a goal: {' '.join(error.messages)} "
-                "Nothing was committed."
-            ) from error
-        Proposal.objects.filter(pk=proposal.pk).update(goal=goal)
-        goals.append(goal)
-    _bump(current, phase=Phase.CLOSED, locked=False, committed_at=timezone.now())
-    audit_record(
-        workspace=workshop.workspace,
-        actor=actor,
-        verb="committed",
-        target=current,
-        summary=f"{actor} committed {len(goals)} shared goal{'s' if len(goals) != 1 else ''} "
-        f"from “{current.title}”",
-    )
-    return goals
+    bump_version(current)

@@ -128,24 +128,9 @@ def ask_respond(
         raise ValidationError(f"This ask is already {locked.get_status_display().lower()}.")
     today = today or workspace.today()
     before = locked.status
-    if action == "commit":
-        if committed_on is None:
-            raise ValidationError({"committed_on": "Say by when you will deliver."})
-        if committed_on < today:
-            raise ValidationError({"committed_on": "The date cannot be in the past."})
-        locked.status, locked.committed_on = Ask.Status.COMMITTED, committed_on
-        summary = f"{locked.to_department} committed to deliver by {date_format(committed_on)}"
-    elif action == "decline":
-        reason = decline_reason.strip()
-        if not reason:
-            raise ValidationError(
-                {"decline_reason": "Say why you decline, so the other side can plan around it."}
-            )
-        locked.status, locked.decline_reason = Ask.Status.DECLINED, reason
-        summary = f"{locked.to_department} declined: {reason}"
-    else:
-        locked.status = Ask.Status.DELIVERED
-        summary = f"{locked.to_department} delivered"
+    summary = _apply_answer(
+        locked, action, committed_on=committed_on, decline_reason=decline_reason, today=today
+    )
     locked.responded_by, locked.responded_at = actor, timezone.now()
     # The transition was checked above, against the rules the constraints also hold.
     locked.full_clean(exclude=[*ASK_LINKS, "responded_by"], validate_constraints=False)
@@ -158,17 +143,49 @@ def ask_respond(
         summary=f"{summary} “{locked.text}”",
         changes={"status": [before, locked.status]},
     )
-    asking = {locked.created_by_id, _answering(locked.from_department)}
+    _tell_about_answer(locked, action, summary=summary, actor=actor, workspace=workspace)
+    return locked
+
+
+def _apply_answer(
+    ask: Ask, action: str, *, committed_on: date | None, decline_reason: str, today: date
+) -> str:
+    """Set the answer on ``ask`` (not saved yet); returns what happened, for the audit trail."""
+    if action == "commit":
+        if committed_on is None:
+            raise ValidationError({"committed_on": "Say by when you will deliver."})
+        if committed_on < today:
+            raise ValidationError({"committed_on": "The date cannot be in the past."})
+        ask.status, ask.committed_on = Ask.Status.COMMITTED, committed_on
+        return f"{ask.to_department} committed to deliver by {date_format(committed_on)}"
     if action == "decline":
-        recipients = set(_members(workspace, asking | {_answering(locked.to_department)}))
+        reason = decline_reason.strip()
+        if not reason:
+            raise ValidationError(
+                {"decline_reason": "Say why you decline, so the other side can plan around it."}
+            )
+        ask.status, ask.decline_reason = Ask.Status.DECLINED, reason
+        return f"{ask.to_department} declined: {reason}"
+    ask.status = Ask.Status.DELIVERED
+    return f"{ask.to_department} delivered"
+
+
+def _tell_about_answer(
+    ask: Ask, action: str, *, summary: str, actor: User, workspace: Workspace
+) -> None:
+    """The asking side hears of the answer: a decline by email to both departments' leads
+    (a reminder row, sent exactly once), anything else in the app."""
+    asking = {ask.created_by_id, _answering(ask.from_department)}
+    if action == "decline":
+        recipients = set(_members(workspace, asking | {_answering(ask.to_department)}))
         recipients.discard(actor.pk)
         reminders_record(
             workspace=workspace,
             rows=[
                 Reminder(
                     workspace=workspace,
-                    ask=locked,
-                    goal=locked.goal,
+                    ask=ask,
+                    goal=ask.goal,
                     recipient_id=recipient,
                     kind=Reminder.Kind.ASK_DECLINED,
                 )
@@ -180,7 +197,6 @@ def ask_respond(
             workspace=workspace,
             recipients=[User(pk=pk) for pk in _members(workspace, asking) if pk != actor.pk],
             kind=f"ask.{action}",
-            title=f"{summary}: {locked.text}",
+            title=f"{summary}: {ask.text}",
             url=reverse("ask_inbox", kwargs={"ws": workspace.slug}) + "?box=sent",
         )
-    return locked

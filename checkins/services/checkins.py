@@ -45,22 +45,7 @@ def checkin_save(
     answer for one of the goal's owner departments.
     """
     workspace, actor = membership.workspace, membership.user
-    locked = Goal.objects.select_for_update().filter(pk=goal.pk, workspace=workspace).first()
-    if locked is None:
-        raise ValidationError({"goal": "This goal belongs to another workspace."})
-    if not selectors.answers_for(membership, locked.owner_departments.values("pk")):
-        raise PermissionDenied("Only the leads of the goal's owner departments log its check-ins.")
-    if locked.status == Goal.Status.DRAFT:
-        raise ValidationError(f"“{locked}” is still a draft; it takes check-ins once it is active.")
-    if locked.is_closed:
-        raise ValidationError(
-            f"“{locked}” is closed ({locked.get_status_display().lower()}); "
-            "closed goals take no more check-ins."
-        )
-    if not 1 <= confidence <= 10:
-        raise ValidationError({"confidence": "Confidence runs from 1 to 10."})
-    if value is None and locked.target is not None:
-        raise ValidationError({"value": f"Enter the current {locked.metric or 'value'}."})
+    locked = _goal_to_check_in(membership, goal, value=value, confidence=confidence)
     today = today or workspace.today()
     cycle = cycle_current(workspace=workspace, today=today)
     checkin = CheckIn.objects.select_for_update().filter(cycle=cycle, goal=locked).first()
@@ -111,6 +96,31 @@ def checkin_save(
     goal_refresh_progress(goal=locked)
     checkin_created_emit(checkin=checkin, goal=locked, actor=actor, correction=bool(before))
     return checkin
+
+
+def _goal_to_check_in(
+    membership: Membership, goal: Goal, *, value: Decimal | None, confidence: int
+) -> Goal:
+    """The goal's row, locked, if ``membership`` may check in on it with these values."""
+    locked = (
+        Goal.objects.select_for_update().filter(pk=goal.pk, workspace=membership.workspace).first()
+    )
+    if locked is None:
+        raise ValidationError({"goal": "This goal belongs to another workspace."})
+    if not selectors.answers_for(membership, locked.owner_departments.values("pk")):
+        raise PermissionDenied("Only the leads of the goal's owner departments log its check-ins.")
+    if locked.status == Goal.Status.DRAFT:
+        raise ValidationError(f"“{locked}” is still a draft; it takes check-ins once it is active.")
+    if locked.is_closed:
+        raise ValidationError(
+            f"“{locked}” is closed ({locked.get_status_display().lower()}); "
+            "closed goals take no more check-ins."
+        )
+    if not 1 <= confidence <= 10:
+        raise ValidationError({"confidence": "Confidence runs from 1 to 10."})
+    if value is None and locked.target is not None:
+        raise ValidationError({"value": f"Enter the current {locked.metric or 'value'}."})
+    return locked
 
 
 def checkin_created_emit(*, checkin: CheckIn, goal: Goal, actor: User, correction: bool) -> None:

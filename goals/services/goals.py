@@ -55,6 +55,8 @@ PROGRESS_FIELDS = {
     "status",
     "current_value",
 }
+# The values goal_rules() checks, besides the departments.
+RULED_FIELDS = ("start_date", "due_date", "baseline", "target", "status")
 # Reaching these needs a retrospective: see goals.services.closing.goal_close().
 CLOSING_STATUSES = (Goal.Status.ACHIEVED, Goal.Status.MISSED)
 # Checked by goal_validate_links() (or set by the service), so full_clean() need not query them.
@@ -211,7 +213,7 @@ def goal_create(
     """A new goal set by ``membership`` (see :func:`goal_check` for what is refused).
 
     ``agreed_in_workshop``: the departments agreed on it in a workshop, which its facilitator
-    commits (:func:`workshops.services.workshop_commit` checks that right); every rule still
+    commits (:func:`workshops.commit.workshop_commit` checks that right); every rule still
     applies, but the facilitator needs no right of their own to set goals.
     """
     workspace, actor = membership.workspace, membership.user
@@ -321,35 +323,7 @@ def _goal_write(
         raise StaleGoalError(locked)
     old_parent = locked.parent if "parent" in fields else None
     before_status = locked.status
-    owners_after = goal_owners(goal) if owners is None else owners
-    if owners is None and contributors is None:
-        contributors_after: list[Department] = []  # unchanged: no new overlap
-    elif contributors is None:
-        contributors_after = goal_contributors(goal)
-    else:
-        contributors_after = contributors
-    ruled = ("start_date", "due_date", "baseline", "target", "status")
-    after = {key: fields.get(key, getattr(locked, key)) for key in ruled}
-    goal_rules(
-        owners=owners_after,
-        contributors=contributors_after,
-        start_date=after["start_date"],
-        due_date=after["due_date"],
-        baseline=after["baseline"],
-        target=after["target"],
-        status=after["status"],
-        was=before_status,
-    )
-    goal_validate_links(
-        workspace=goal.workspace,
-        owner_departments=owners if owners is not None else goal.owner_departments.all(),
-        contributing_departments=contributors or (),
-        parent=fields.get("parent", goal.parent),
-        period=fields.get("period"),
-        kpi=fields.get("kpi"),
-        accountable=fields.get("accountable"),
-        goal=goal,
-    )
+    _update_check(goal, locked, owners, contributors, fields)
     related = {}
     if owners is not None:
         related["owner_departments"] = (
@@ -389,6 +363,35 @@ def _goal_write(
     if "status" in changes:
         goal_status_changed_emit(goal=goal, actor=actor, before=before_status)
     return goal
+
+
+def _update_check(
+    goal: Goal,
+    locked: Goal,
+    owners: list[Department] | None,
+    contributors: list[Department] | None,
+    fields: dict[str, Any],
+) -> None:
+    """The rules and links of the goal as it would be after the update (``None``: unchanged)."""
+    owners_after = goal_owners(goal) if owners is None else owners
+    if owners is None and contributors is None:
+        contributors_after: list[Department] = []  # unchanged: no new overlap
+    elif contributors is None:
+        contributors_after = goal_contributors(goal)
+    else:
+        contributors_after = contributors
+    after = {key: fields.get(key, getattr(locked, key)) for key in RULED_FIELDS}
+    goal_rules(owners=owners_after, contributors=contributors_after, was=locked.status, **after)
+    goal_validate_links(
+        workspace=goal.workspace,
+        owner_departments=owners if owners is not None else goal.owner_departments.all(),
+        contributing_departments=contributors or (),
+        parent=fields.get("parent", goal.parent),
+        period=fields.get("period"),
+        kpi=fields.get("kpi"),
+        accountable=fields.get("accountable"),
+        goal=goal,
+    )
 
 
 class StaleGoalError(Exception):

@@ -12,7 +12,7 @@ from goals.models import Goal
 from goals.services import imports
 from tests.factories import PeriodFactory, member
 from tests.workshops.helpers import advance_to, make_proposal, make_workshop
-from workshops import services as workshops
+from workshops import commit
 from workshops.models import Proposal
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +110,7 @@ def test_a_workshop_commit_refuses(case, acme, quarter):
     with pytest.raises(
         ValidationError, match="cannot become a goal: The due date cannot be before"
     ):
-        workshops.workshop_commit(workshop=workshop, actor=acme.claire, proposal_ids=[proposal.pk])
+        commit.workshop_commit(workshop=workshop, actor=acme.claire, proposal_ids=[proposal.pk])
     assert not Goal.objects.exists()
 
 

@@ -12,7 +12,7 @@ from core.models import AuditEvent
 from goals.models import Goal
 from tests.factories import GoalFactory, MembershipFactory, PeriodFactory
 from tests.workshops.helpers import advance_to, make_proposal, make_workshop, quarter
-from workshops import services
+from workshops import commit, services
 from workshops.models import Proposal, ProposalComment, Step, Vote, Workshop
 
 
@@ -377,7 +377,7 @@ def test_commit_turns_proposals_and_steps_into_shared_goals_with_child_goals(acm
     GoalFactory(workspace=acme.workspace, period=quarter(acme.workspace), priority=4)
     workshop, awareness, trials = _ready_to_commit(acme)
 
-    goals = services.workshop_commit(
+    goals = commit.workshop_commit(
         workshop=workshop, actor=acme.claire, proposal_ids=[awareness.pk, trials.pk]
     )
 
@@ -408,10 +408,10 @@ def test_commit_turns_proposals_and_steps_into_shared_goals_with_child_goals(acm
 
 def test_a_second_commit_is_refused_and_writes_nothing(acme):
     workshop, awareness, trials = _ready_to_commit(acme)
-    services.workshop_commit(workshop=workshop, actor=acme.claire, proposal_ids=[trials.pk])
+    commit.workshop_commit(workshop=workshop, actor=acme.claire, proposal_ids=[trials.pk])
     goals = Goal.objects.count()
     with pytest.raises(ValidationError, match="This workshop was already committed"):
-        services.workshop_commit(workshop=workshop, actor=acme.claire, proposal_ids=[awareness.pk])
+        commit.workshop_commit(workshop=workshop, actor=acme.claire, proposal_ids=[awareness.pk])
     assert Goal.objects.count() == goals
 
 
@@ -419,7 +419,7 @@ def test_commit_is_all_or_nothing(acme):
     workshop, awareness, trials = _ready_to_commit(acme)
     awareness.owner_departments.clear()  # the second goal cannot be created without owners
     with pytest.raises(ValidationError, match="cannot become a goal"):
-        services.workshop_commit(
+        commit.workshop_commit(
             workshop=workshop, actor=acme.claire, proposal_ids=[awareness.pk, trials.pk]
         )
     assert not Goal.objects.exists()
@@ -432,15 +432,15 @@ def test_commit_is_all_or_nothing(acme):
 def test_commit_needs_the_commit_phase_the_facilitator_and_active_proposals(acme):
     workshop, _awareness, trials = _ready_to_commit(acme)
     with pytest.raises(PermissionDenied):
-        services.workshop_commit(workshop=workshop, actor=acme.leo, proposal_ids=[trials.pk])
+        commit.workshop_commit(workshop=workshop, actor=acme.leo, proposal_ids=[trials.pk])
     with pytest.raises(ValidationError, match="at least one"):
-        services.workshop_commit(workshop=workshop, actor=acme.claire, proposal_ids=[])
+        commit.workshop_commit(workshop=workshop, actor=acme.claire, proposal_ids=[])
     other = make_workshop(acme, title="Another")
     stray = make_proposal(other, acme.leo)
     with pytest.raises(ValidationError, match="only active proposals"):
-        services.workshop_commit(workshop=workshop, actor=acme.claire, proposal_ids=[stray.pk])
+        commit.workshop_commit(workshop=workshop, actor=acme.claire, proposal_ids=[stray.pk])
     with pytest.raises(ValidationError, match="commit phase first"):
-        services.workshop_commit(workshop=other, actor=acme.claire, proposal_ids=[stray.pk])
+        commit.workshop_commit(workshop=other, actor=acme.claire, proposal_ids=[stray.pk])
     assert not Goal.objects.exists()
 
 
@@ -448,7 +448,5 @@ def test_a_removed_member_is_not_made_accountable(acme):
     workshop, _awareness, trials = _ready_to_commit(acme)
     acme.leo.memberships.all().delete()
     MembershipFactory(user=acme.leo)  # still a person, in another workspace
-    (goal,) = services.workshop_commit(
-        workshop=workshop, actor=acme.claire, proposal_ids=[trials.pk]
-    )
+    (goal,) = commit.workshop_commit(workshop=workshop, actor=acme.claire, proposal_ids=[trials.pk])
     assert goal.accountable is None

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from core.api.schema import SLUG
 from teams.api.tenancy import WorkspaceScopedViewSet
 from teams.models import Role, User
-from workshops import selectors, services
+from workshops import commit, selectors, services
 from workshops.api.serializers import (
     CommentInputSerializer,
     CommentSerializer,
@@ -168,7 +168,7 @@ class WorkshopViewSet(WorkspaceScopedViewSet):
     def commit(self, request: Request, slug: str, pk: int) -> Response:
         workshop = self._workshop(pk)
         data = self.validated(CommitInputSerializer)
-        services.workshop_commit(
+        commit.workshop_commit(
             workshop=workshop, actor=request.user, proposal_ids=data["proposals"]
         )
         return self._answer(pk)
