@@ -5,8 +5,8 @@ drives a goal and an API token for its admin, then POSTs ``--rows`` measurements
 to ``/api/v1/workspaces/<slug>/kpis/<id>/measurements/``, ``--rounds`` times on new dates and
 once more with ``?upsert=true`` over the last round's dates (every row replaced). Each call is
 timed from the first byte sent to the last byte received. For scale, ``--single`` one-object
-calls are timed too and extrapolated to the same number of rows. QUALITY.md asks for 10,000
-rows in one call in under 2 s.
+calls are timed too and extrapolated to the same number of rows. docs/quality.md asks for
+10,000 rows in one call in under 2 s.
 
     .venv/bin/python -m benchmarks.measurement_ingest            # SQLite in a temp dir
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/alignment_bench \\

@@ -4,8 +4,8 @@ Seeds the benchmark workspace (``seed_demo --scale``: 40 departments, 5,000 goal
 1,000,000 measurements, 100,000 check-ins) unless it is already there, starts gunicorn, signs
 in one of its admins, and for each page lets ``--clients`` threads request it for
 ``--seconds``, then the floor (``/_floor/?bytes=<the page's size>``, a template of the same
-size with no query) for as long. Prints per page ``page rps / floor rps`` (QUALITY.md: at
-least 0.35 for full pages, 0.5 for the API goal list), the p95 latency (under 150 ms at 8
+size with no query) for as long. Prints per page ``page rps / floor rps`` (docs/quality.md:
+at least 0.35 for full pages, 0.5 for the API goal list), the p95 latency (under 150 ms at 8
 clients) and, at the end, each gunicorn worker's peak resident memory (under 150 MB).
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/alignment_bench

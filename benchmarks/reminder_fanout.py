@@ -4,9 +4,9 @@ Seeds a workspace whose lead owes ``--count`` check-ins (bulk inserts), starts a
 (``--pool prefork --concurrency N``) on a queue of its own with a mail backend that records
 every message, sends it the planning task, and measures the time until every reminder is
 written, then until every one is sent; then counts the messages per reminder: duplicates must
-be 0. QUALITY.md asks for 10,000 reminders in under 30 s. The machine may be shared: the run
-also reports the CPU time the worker spent per reminder (Linux ``/proc``) and the load average,
-which say how much of the time was the worker's own work.
+be 0. docs/quality.md asks for 10,000 reminders in under 30 s. The machine may be shared: the
+run also reports the CPU time the worker spent per reminder (Linux ``/proc``) and the load
+average, which say how much of the time was the worker's own work.
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/alignment_fanout
     export REDIS_URL=redis://127.0.0.1:6379/1

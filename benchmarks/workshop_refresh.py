@@ -4,8 +4,8 @@ Starts gunicorn on 127.0.0.1 (a free port) over a fresh database, seeds one work
 participants, signs them all in, then for a fixed time lets a pool of client threads send the
 one-second poll of each participant (nothing changes, so each answer is "204 unchanged"), and
 for the same time the bare floor view (``/_floor/``, BENCHMARK_FLOOR=true), whose tiny template
-is about as small as that empty answer. Prints ``poll rps / floor rps`` (QUALITY.md asks for at
-least 0.8).
+is about as small as that empty answer. Prints ``poll rps / floor rps`` (docs/quality.md asks
+for at least 0.8).
 
     .venv/bin/python -m benchmarks.workshop_refresh [--seconds 10] [--clients 8] [--workers 2]
 

@@ -1,8 +1,8 @@
 """The SMART check: one module, shared by the goal form, workshops and the API.
 
 ``check(draft)`` scores a draft goal on the five letters and says, in plain words, what is
-missing. The rules follow DOMAIN.md: "increase product awareness" fails Specific; "increase
-product awareness by 30% in the next quarter through targeted campaigns" passes.
+missing. The rules follow docs/domain.md: "increase product awareness" fails Specific;
+"increase product awareness by 30% in the next quarter through targeted campaigns" passes.
 """
 
 import re

@@ -1,5 +1,5 @@
 """Every goal page's query count: the same at 10 and at 500 goals, and within the budget
-(QUALITY.md: 12 per full page, 6 per HTMX partial)."""
+(docs/quality.md: 12 per full page, 6 per HTMX partial)."""
 
 import pytest
 from django.urls import reverse

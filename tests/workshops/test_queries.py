@@ -1,7 +1,7 @@
 """Query counts of every workshop route: within budget, and the same for 5 or 50 proposals.
 
-Budgets (QUALITY.md): 12 per full page, 6 per HTMX partial; the live poll answers "nothing
-changed" without any query.
+Budgets (docs/quality.md): 12 per full page, 6 per HTMX partial; the live poll answers
+"nothing changed" without any query.
 """
 
 import pytest
