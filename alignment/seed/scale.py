@@ -33,7 +33,7 @@ from alignment.seed.common import (
     users_delete,
     workspace_delete,
 )
-from alignment.seed.demo import (
+from alignment.seed.demo_goals import (
     AWARENESS_NOTES,
     CAC_NOTES,
     LIFETIME_VALUE_NOTES,
