@@ -4,6 +4,7 @@ In workspace "acme": ada (admin), claire (executive, CMO: marketing), leo (lead 
 mia (member of sales), gus (guest). In workspace "globex": oscar (admin), the outsider.
 """
 
+import datetime as dt
 import os
 
 # Before Django's settings load: the test run needs no real secret and no static manifest.
@@ -21,10 +22,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from goals.models import KPI
+from goals.models import KPI, Period
 from teams.models import Department, Role, User, Workspace
 from teams.services import workspace_create
-from tests.factories import KPIFactory, MembershipFactory, UserFactory
+from tests.factories import KPIFactory, MembershipFactory, PeriodFactory, UserFactory
 
 
 @pytest.fixture(scope="session")
@@ -109,6 +110,17 @@ def cac(acme) -> KPI:
         green_threshold=Decimal("100"),
         red_threshold=Decimal("150"),
         owner_departments=[acme.marketing, acme.product],
+    )
+
+
+@pytest.fixture
+def quarter(acme) -> Period:
+    """Acme's Q4 2026, 1 October to 31 December."""
+    return PeriodFactory(
+        workspace=acme.workspace,
+        name="Q4 2026",
+        start_date=dt.date(2026, 10, 1),
+        end_date=dt.date(2026, 12, 31),
     )
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from goals.models import Goal
 from goals.services import imports
-from tests.factories import PeriodFactory, member
+from tests.factories import member
 from tests.workshops.helpers import advance_to, make_proposal, make_workshop
 from workshops import commit
 from workshops.models import Proposal
@@ -27,16 +27,6 @@ BAD = {
 # A workshop proposal brings its due date (the goal starts with the period); a proposal whose
 # target equals its baseline cannot be stored at all (a check constraint).
 WORKSHOP_BAD = ("due before start",)
-
-
-@pytest.fixture
-def quarter(acme):
-    return PeriodFactory(
-        workspace=acme.workspace,
-        name="Q4 2026",
-        start_date=dt.date(2026, 10, 1),
-        end_date=dt.date(2026, 12, 31),
-    )
 
 
 def _goal(acme, quarter, case: str) -> dict[str, str]:

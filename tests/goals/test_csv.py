@@ -17,7 +17,7 @@ from core.models import AuditEvent
 from goals.models import Goal
 from goals.selectors.goals import attach_departments
 from goals.services import imports
-from tests.factories import CheckInFactory, CycleFactory, GoalFactory, KPIFactory, PeriodFactory
+from tests.factories import CheckInFactory, CycleFactory, GoalFactory, KPIFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,16 +27,6 @@ CHECKINS = reverse("checkin_export", kwargs={"ws": "acme"})
 HEADER = (
     "title,owner_departments,contributing_departments,period,start_date,due_date,baseline,target"
 )
-
-
-@pytest.fixture
-def quarter(acme):
-    return PeriodFactory(
-        workspace=acme.workspace,
-        name="Q4 2026",
-        start_date=dt.date(2026, 10, 1),
-        end_date=dt.date(2026, 12, 31),
-    )
 
 
 def _file(text: str | bytes, name: str = "goals.csv") -> SimpleUploadedFile:

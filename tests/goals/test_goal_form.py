@@ -25,16 +25,6 @@ def _edit(goal: Goal) -> str:
 
 
 @pytest.fixture
-def quarter(acme):
-    return PeriodFactory(
-        workspace=acme.workspace,
-        name="Q4 2026",
-        start_date=dt.date(2026, 10, 1),
-        end_date=dt.date(2026, 12, 31),
-    )
-
-
-@pytest.fixture
 def smart_goal(acme, quarter):
     """Form data of a SMART shared goal of marketing and product."""
     return {
