@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "goals",
     "checkins",
     "workshops",
+    "forums",
     "alignment",
 ]
 

@@ -5,6 +5,7 @@ from django.urls import include, path
 from alignment.env import env_bool
 from alignment.portability import views as portability_views
 from alignment.views import floor, healthz
+from forums import calendar_urls
 from teams import forms as team_forms
 from teams import views as team_views
 
@@ -16,6 +17,8 @@ workspace_patterns = [
     path("settings/export/", portability_views.workspace_export, name="workspace_export"),
     path("", include("checkins.urls")),
     path("", include("integrations.urls")),
+    path("", include("forums.urls")),
+    path("", include(calendar_urls.workspace_patterns)),
 ]
 
 account_patterns = [
@@ -66,6 +69,7 @@ urlpatterns = [
     path("workspaces/import/", portability_views.workspace_import, name="workspace_import"),
     path("invitations/<str:token>/", team_views.invitation_accept, name="invitation_accept"),
     path("w/<slug:ws>/", include(workspace_patterns)),
+    path("calendar/", include(calendar_urls.feed_patterns)),
 ]
 
 if env_bool("BENCHMARK_FLOOR"):

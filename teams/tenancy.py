@@ -56,6 +56,9 @@ def workspace_view(
         @wraps(view)
         def wrapper(request: HttpRequest, ws: str, *args: Any, **kwargs: Any) -> HttpResponse:
             membership = membership_for(request.user, ws)
+            if membership.role == Role.GUEST and role != Role.GUEST:
+                # Guests see the forums they are invited to; nothing else exists for them.
+                raise Http404("No such page.")
             require_role(membership, role)
             request.workspace = membership.workspace
             request.membership = membership

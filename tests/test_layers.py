@@ -12,7 +12,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # Bottom first. The ground (core) imports no other package of ours; alignment, the project
 # package, is imported by none.
-LAYERS = ["core", "teams", "integrations", "goals", "checkins", "workshops", "alignment"]
+LAYERS = [
+    "core",
+    "teams",
+    "integrations",
+    "goals",
+    "checkins",
+    "workshops",
+    "forums",
+    "alignment",
+]
 # Beside the layers: they may import any package, and none imports them.
 OUTSIDE = {"tests", "benchmarks"}
 

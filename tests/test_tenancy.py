@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from teams.models import Role
 from tests.checkins import routes as checkin_routes
+from tests.forums import routes as forum_routes
 from tests.goals import routes as goal_routes
 from tests.integrations import routes as integration_routes
 from tests.kpis import routes as kpi_routes
@@ -23,6 +24,7 @@ ROUTES: list[Route] = [
     *checkin_routes.ROUTES,
     *workshop_routes.ROUTES,
     *integration_routes.ROUTES,
+    *forum_routes.ROUTES,
 ]
 
 ROLE_PERSONA = {
@@ -73,10 +75,12 @@ def test_outsider_gets_404(route, acme, oscar, client):
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if r.role != Role.GUEST], ids=_ids)
 def test_role_below_the_route_gets_403(route, acme, client):
+    """A guest is the exception: outside the forums they are invited to, nothing exists for
+    them (404)."""
     below = list(Role)[route.role.rank - 1]
     client.force_login(getattr(acme, ROLE_PERSONA[below]))
     url = reverse(route.name, kwargs={"ws": acme.workspace.slug, **route.kwargs(acme)})
-    assert _send(client, route, url).status_code == 403
+    assert _send(client, route, url).status_code == (404 if below == Role.GUEST else 403)
 
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if r.foreign], ids=_ids)

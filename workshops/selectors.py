@@ -74,7 +74,7 @@ def workshop_get(*, workspace: Workspace, user: User, pk: int) -> Workshop:
 def workshop_for_poll(*, slug: str, user: User, pk: int) -> Workshop:
     """:func:`workshop_get` for the poll, which knows the workspace by its slug only: the
     membership, role and participation checks ride on the workshop's one query. Someone of
-    another workspace gets 404, a guest or a member who was not invited 403."""
+    another workspace or a guest gets 404, a member who was not invited 403."""
     role = Membership.objects.filter(workspace=OuterRef("workspace"), user=user).values("role")
     workshop = get_object_or_404(
         Workshop.objects.select_related("period", "facilitator", "workspace").annotate(
@@ -85,6 +85,8 @@ def workshop_for_poll(*, slug: str, user: User, pk: int) -> Workshop:
     )
     if workshop.role is None:
         raise Http404("No such workspace.")
+    if workshop.role == Role.GUEST:
+        raise Http404("No such page.")
     require_role(Membership(role=workshop.role), Role.MEMBER)
     ensure_participant(workshop)
     return workshop

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from rest_framework import generics, viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.serializers import Serializer
@@ -31,6 +32,9 @@ class HasWorkspaceRole(BasePermission):
         role = view.required_role(request)
         if membership.has_role(role):
             return True
+        if membership.role == Role.GUEST:
+            # Guests see the forums they are invited to; nothing else exists for them.
+            raise NotFound("No such page.")
         self.message = f"This needs the {role.label.lower()} role or higher."
         return False
 

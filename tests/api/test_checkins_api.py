@@ -230,7 +230,7 @@ def test_one_checkin_reads_under_its_own_goal_only(acme, goal, api_as):
 
 
 def test_a_guest_reads_no_checkins(acme, goal, api_as):
-    assert api_as(acme.gus).get(_url(goal)).status_code == 403
+    assert api_as(acme.gus).get(_url(goal)).status_code == 404
 
 
 def _grow(acme, goal, count: int) -> None:

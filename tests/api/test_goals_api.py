@@ -180,7 +180,7 @@ def test_a_goal_of_another_workspace_is_404(acme, globex, api_as):
 
 def test_a_guest_turned_member_reads_goals_but_a_guest_does_not(acme, api_as):
     _goal(acme)
-    assert api_as(acme.gus).get(f"{ACME}/goals/").status_code == 403
+    assert api_as(acme.gus).get(f"{ACME}/goals/").status_code == 404
     member = MembershipFactory(workspace=acme.workspace, role=Role.MEMBER).user
     assert api_as(member).get(f"{ACME}/goals/").json()["count"] == 1
 

@@ -520,8 +520,8 @@ def test_checkin_export_of_a_period_and_of_one_goal(acme, as_user, quarter):
 
 
 def test_guest_may_not_export(acme, as_user):
-    assert as_user(acme.gus).get(EXPORT).status_code == 403
-    assert as_user(acme.gus).get(CHECKINS).status_code == 403
+    assert as_user(acme.gus).get(EXPORT).status_code == 404
+    assert as_user(acme.gus).get(CHECKINS).status_code == 404
 
 
 def _grow(acme, quarter, n: int) -> Goal:

@@ -1,0 +1,209 @@
+"""Forms for the forum pages: they parse what people type; the services hold the rules."""
+
+import zoneinfo
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from core.forms import Form
+from forums.models import ActionItem, Forum, Meeting
+from teams.models import Department, Membership, Role, User, Workspace
+
+TIMEZONES = sorted(zoneinfo.available_timezones())
+
+
+def people(workspace: Workspace, *, guests: bool) -> QuerySet[User]:
+    members = Membership.objects.filter(workspace=workspace)
+    members = members.filter(role=Role.GUEST) if guests else members.exclude(role=Role.GUEST)
+    return User.objects.filter(memberships__in=members).order_by(
+        "first_name", "last_name", "username"
+    )
+
+
+class ForumForm(Form):
+    name = forms.CharField(
+        max_length=120,
+        help_text="E.g. “CMO forum: marketing, sales and product leaders”.",
+        error_messages={"required": "Give the forum a name."},
+    )
+    purpose = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="What the forum decides, and for whom.",
+    )
+    departments = forms.ModelMultipleChoiceField(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        label="Participating departments",
+        error_messages={"required": "Choose at least one participating department."},
+    )
+    facilitator = forms.ModelChoiceField(
+        queryset=None, error_messages={"required": "Choose who facilitates the forum."}
+    )
+    guests = forms.ModelMultipleChoiceField(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Invited guests",
+        help_text="Partners and vendors with a guest role: they see this forum and nothing else.",
+    )
+    cadence = forms.ChoiceField(choices=Forum.Cadence.choices)
+    rrule = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Custom rule",
+        help_text="Only for a custom cadence, an RFC 5545 rule, e.g. FREQ=MONTHLY;BYDAY=-1FR.",
+    )
+    first_date = forms.DateField(
+        label="First meeting",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The weekday and day of the month set the cadence's day.",
+    )
+    start_time = forms.TimeField(
+        label="Starts at", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    duration_minutes = forms.IntegerField(
+        label="Length (minutes)", min_value=5, max_value=Forum.MAX_DURATION, initial=60
+    )
+    timezone = forms.ChoiceField(
+        choices=[(name, name) for name in TIMEZONES], help_text="The start time is in this zone."
+    )
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["departments"].queryset = workspace.departments.order_by("name")
+        self.fields["facilitator"].queryset = people(workspace, guests=False)
+        self.fields["guests"].queryset = people(workspace, guests=True)
+        self.fields["timezone"].initial = workspace.timezone
+
+    @staticmethod
+    def initial_for(forum: Forum) -> dict[str, Any]:
+        return {
+            "name": forum.name,
+            "purpose": forum.purpose,
+            "departments": [d.pk for d in forum.departments.all()],
+            "facilitator": forum.facilitator_id,
+            "guests": [g.pk for g in forum.guests.all()],
+            "cadence": forum.cadence,
+            "rrule": forum.rrule if forum.cadence == Forum.Cadence.CUSTOM else "",
+            "first_date": forum.first_date,
+            "start_time": forum.start_time,
+            "duration_minutes": forum.duration_minutes,
+            "timezone": forum.timezone,
+        }
+
+    def forum_fields(self) -> dict[str, Any]:
+        """The cleaned values as forum_create/forum_update keyword arguments."""
+        data = dict(self.cleaned_data)
+        data.pop("from_date", None)
+        return data
+
+
+class ForumEditForm(ForumForm):
+    from_date = forms.DateField(
+        label="Apply changes of time from",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Meetings before this date keep their time. Leave empty for today.",
+    )
+
+
+class TopicForm(Form):
+    title = forms.CharField(
+        max_length=300, label="Topic", error_messages={"required": "Say what the topic is."}
+    )
+    details = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    minutes_allotted = forms.IntegerField(
+        label="Minutes", min_value=1, max_value=480, required=False
+    )
+    shared_with_guests = forms.BooleanField(required=False, label="Share with guests")
+
+
+class MoveForm(Form):
+    starts_at = forms.DateTimeField(
+        label="New start",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+        help_text="In the forum's timezone.",
+    )
+    duration_minutes = forms.IntegerField(
+        label="Length (minutes)", min_value=5, max_value=Forum.MAX_DURATION
+    )
+
+
+class MinutesForm(Form):
+    minutes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 10}),
+        required=False,
+        help_text="Markdown: **bold**, lists with -, links. Shown sanitised.",
+    )
+    minutes_shared_with_guests = forms.BooleanField(
+        required=False, label="Guests may read the minutes"
+    )
+
+
+class ItemRecordForm(Form):
+    discussed = forms.BooleanField(required=False)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class DecisionForm(Form):
+    title = forms.CharField(
+        max_length=300,
+        label="What was decided",
+        error_messages={"required": "Say what was decided."},
+    )
+    rationale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why",
+        error_messages={"required": "Say why: the log is read months later."},
+    )
+    decided_by = forms.ModelChoiceField(queryset=None, label="Decided by")
+    departments = forms.ModelMultipleChoiceField(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        label="Departments affected",
+        error_messages={"required": "Name the departments the decision affects."},
+    )
+    review_on = forms.DateField(
+        label="Review on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The decision comes back to the forum's agenda on this date.",
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decided_by"].queryset = people(meeting.workspace, guests=False)
+        self.fields["departments"].queryset = meeting.workspace.departments.order_by("name")
+
+
+class ActionForm(Form):
+    title = forms.CharField(
+        max_length=300, label="Action", error_messages={"required": "Say what is to be done."}
+    )
+    owner = forms.ModelChoiceField(queryset=None, error_messages={"required": "Choose an owner."})
+    department = forms.ModelChoiceField(queryset=None, required=False)
+    due_on = forms.DateField(
+        label="Due", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = people(meeting.workspace, guests=False)
+        self.fields["department"].queryset = Department.objects.filter(
+            workspace=meeting.workspace
+        ).order_by("name")
+
+
+class ActionStatusForm(Form):
+    status = forms.ChoiceField(choices=ActionItem.Status.choices)
+
+
+class DecisionSearchForm(Form):
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    department = forms.IntegerField(required=False, min_value=1)
+    source = forms.ChoiceField(
+        required=False, choices=[("", "All sources"), ("meeting", "Meetings")]
+    )

@@ -1,0 +1,132 @@
+"""Outcomes of a meeting: decisions (to the workspace's decision log) and action items.
+
+Recorded on an agenda item while the meeting runs, by whoever runs it
+(:func:`forums.permissions.can_run`); an action's owner marks it done or dropped.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.audit import audit_record, update_audited
+from forums.models import ActionItem, AgendaItem, Decision
+from forums.permissions import can_run
+from forums.services import bump_version, ensure_open, lock_for_change
+from teams.models import Department, Membership, User
+from teams.tenancy import ensure_in_workspace, ensure_members
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    membership: Membership,
+    item: AgendaItem,
+    title: str,
+    rationale: str,
+    decided_by: User,
+    departments: Iterable[Department],
+    review_on: dt.date | None = None,
+) -> Decision:
+    """A decision taken on an agenda item; it goes to the workspace's decision log."""
+    locked = lock_for_change(item.meeting, membership)
+    ensure_open(locked)
+    if not locked.is_frozen:
+        raise ValidationError("Start the meeting to record its decisions.")
+    departments = list(departments)
+    if not departments:
+        raise ValidationError({"departments": "Name the departments the decision affects."})
+    ensure_in_workspace(locked.workspace, departments, field="departments")
+    ensure_members(locked.workspace, [decided_by], field="decided_by", guests=False)
+    if review_on is not None and review_on <= locked.workspace.today():
+        raise ValidationError({"review_on": "The review date must be in the future."})
+    decision = Decision(
+        workspace=locked.workspace,
+        meeting=locked,
+        agenda_item=item,
+        title=title.strip(),
+        rationale=rationale.strip(),
+        decided_by=decided_by,
+        review_on=review_on,
+        created_by=membership.user,
+    )
+    decision.full_clean(exclude=["workspace", "meeting", "agenda_item", "decided_by", "created_by"])
+    decision.save()
+    decision.departments.set(departments)
+    bump_version(locked)
+    audit_record(
+        workspace=locked.workspace,
+        actor=membership.user,
+        verb="decided",
+        target=decision,
+        summary=f"Decision in {locked}: {decision.title}",
+    )
+    return decision
+
+
+@transaction.atomic
+def action_create(
+    *,
+    membership: Membership,
+    item: AgendaItem,
+    title: str,
+    owner: User,
+    due_on: dt.date,
+    department: Department | None = None,
+) -> ActionItem:
+    locked = lock_for_change(item.meeting, membership)
+    ensure_open(locked)
+    if not locked.is_frozen:
+        raise ValidationError("Start the meeting to record its action items.")
+    ensure_members(locked.workspace, [owner], field="owner", guests=False)
+    ensure_in_workspace(locked.workspace, [department], field="department")
+    if due_on < locked.workspace.today():
+        raise ValidationError({"due_on": "The due date cannot be in the past."})
+    action = ActionItem(
+        workspace=locked.workspace,
+        meeting=locked,
+        agenda_item=item,
+        title=title.strip(),
+        owner=owner,
+        department=department,
+        due_on=due_on,
+        created_by=membership.user,
+    )
+    action.full_clean(exclude=["workspace", "meeting", "agenda_item", "owner", "created_by"])
+    action.save()
+    bump_version(locked)
+    audit_record(
+        workspace=locked.workspace,
+        actor=membership.user,
+        verb="created",
+        target=action,
+        summary=f"Action for {owner} from {locked}: {action.title}",
+    )
+    return action
+
+
+@transaction.atomic
+def action_set_status(*, membership: Membership, action: ActionItem, status: str) -> ActionItem:
+    """The owner (or whoever runs the meeting it came from) marks an action done or dropped,
+    or opens it again."""
+    locked = (
+        ActionItem.objects.select_for_update(of=("self",))
+        .select_related("meeting__forum")
+        .get(pk=action.pk, workspace=membership.workspace)
+    )
+    forum = locked.meeting.forum if locked.meeting else None
+    if locked.owner_id != membership.user_id and not (forum and can_run(membership, forum)):
+        raise PermissionDenied("Only its owner or the forum's facilitator changes an action.")
+    if status not in ActionItem.Status.values:
+        raise ValidationError({"status": "Choose open, done or dropped."})
+    closed_at = None if status == ActionItem.Status.OPEN else timezone.now()
+    update_audited(
+        locked,
+        {"status": status, "closed_at": closed_at},
+        workspace=membership.workspace,
+        actor=membership.user,
+        summary=f"{membership.user} marked “{locked.title}” {status}",
+    )
+    return locked

@@ -1,0 +1,75 @@
+"""When a forum meets: its cadence as an RFC 5545 rule, and the rule's occurrences.
+
+Rules are parsed and expanded by ``python-dateutil``. Occurrences are computed on the forum's
+local clock (10:00 stays 10:00 across a daylight-saving change) and then converted to UTC, which
+is what the database stores.
+"""
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterator
+
+from dateutil.rrule import rrulestr
+from django.core.exceptions import ValidationError
+
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# The rule parts a custom rule may use: enough for any meeting cadence, nothing that repeats
+# more often than daily.
+ALLOWED_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+
+
+def cadence_rule(cadence: str, first: dt.date) -> str:
+    """The RRULE of a preset cadence, anchored on the first meeting's date."""
+    weekday = WEEKDAYS[first.weekday()]
+    nth = (first.day - 1) // 7 + 1
+    # The fifth weekday of a month does not always exist: the last one does.
+    ordinal = -1 if nth == 5 else nth
+    rules = {
+        "weekly": f"FREQ=WEEKLY;BYDAY={weekday}",
+        "biweekly": f"FREQ=WEEKLY;INTERVAL=2;BYDAY={weekday}",
+        "monthly_weekday": f"FREQ=MONTHLY;BYDAY={ordinal}{weekday}",
+        # After the 28th, the last day of each month (not every month has a 30th).
+        "monthly_day": f"FREQ=MONTHLY;BYMONTHDAY={first.day if first.day <= 28 else -1}",
+        "quarterly": f"FREQ=MONTHLY;INTERVAL=3;BYDAY={ordinal}{weekday}",
+    }
+    return rules[cadence]
+
+
+def rule_clean(text: str) -> str:
+    """A custom rule, normalised (no "RRULE:" prefix, upper case); else why it cannot be used."""
+    rule = text.strip().upper().removeprefix("RRULE:")
+    if not rule:
+        raise ValidationError({"rrule": "Write the rule, e.g. FREQ=MONTHLY;BYDAY=1TU."})
+    parts = dict(part.partition("=")[::2] for part in rule.split(";") if part)
+    if parts.get("FREQ") not in ALLOWED_FREQUENCIES:
+        raise ValidationError(
+            {"rrule": "Start the rule with FREQ=DAILY, WEEKLY, MONTHLY or YEARLY."}
+        )
+    if "DTSTART" in rule:
+        raise ValidationError({"rrule": "Leave DTSTART out: the first meeting's date sets it."})
+    try:
+        rrulestr(rule, dtstart=dt.datetime(2026, 1, 1))
+    except (ValueError, TypeError) as error:
+        raise ValidationError({"rrule": f"This is not a valid RFC 5545 rule ({error})."}) from None
+    return rule
+
+
+def occurrences(
+    *,
+    rule: str,
+    first: dt.date,
+    start: dt.time,
+    zone: str,
+    after: dt.datetime,
+    before: dt.datetime,
+) -> Iterator[dt.datetime]:
+    """The rule's starts (aware, UTC) from ``after`` (inclusive) to ``before`` (exclusive)."""
+    tz = zoneinfo.ZoneInfo(zone)
+    series = rrulestr(rule, dtstart=dt.datetime.combine(first, start))
+    local_after = after.astimezone(tz).replace(tzinfo=None) - dt.timedelta(days=1)
+    for local in series.xafter(local_after, inc=True):
+        moment = local.replace(tzinfo=tz).astimezone(dt.UTC)
+        if moment >= before:
+            return
+        if moment >= after:
+            yield moment
