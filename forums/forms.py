@@ -115,7 +115,7 @@ class TopicForm(Form):
     )
     details = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     minutes_allotted = forms.IntegerField(
-        label="Minutes", min_value=1, max_value=480, required=False
+        label="Time box (minutes)", min_value=1, max_value=480, required=False
     )
     shared_with_guests = forms.BooleanField(required=False, label="Share with guests")
 
@@ -134,6 +134,7 @@ class MoveForm(Form):
 
 class MinutesForm(Form):
     minutes = forms.CharField(
+        label="Minutes (Markdown)",
         widget=forms.Textarea(attrs={"rows": 10}),
         required=False,
         help_text="Markdown: **bold**, lists with -, links. Shown sanitised.",

@@ -35,6 +35,31 @@ def cadence_rule(cadence: str, first: dt.date) -> str:
     return rules[cadence]
 
 
+ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
+
+
+def describe(cadence: str, first: dt.date, rule: str) -> str:
+    """The cadence in words, e.g. "The first Tuesday of each month"."""
+    weekday = first.strftime("%A")
+    nth = (first.day - 1) // 7 + 1
+    ordinal = ORDINALS[-1 if nth == 5 else nth]
+    return {
+        "weekly": f"Every {weekday}",
+        "biweekly": f"Every other {weekday}",
+        "monthly_weekday": f"The {ordinal} {weekday} of each month",
+        "monthly_day": f"On the {_day_of_month(first.day)} of each month",
+        "quarterly": f"The {ordinal} {weekday} of every third month",
+    }.get(cadence, f"Custom: {rule}")
+
+
+def _day_of_month(day: int) -> str:
+    """5 as "5th", 22 as "22nd"; after the 28th, "last day" (see cadence_rule)."""
+    if day > 28:
+        return "last day"
+    suffix = "th" if 10 < day < 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
+
+
 def rule_clean(text: str) -> str:
     """A custom rule, normalised (no "RRULE:" prefix, upper case); else why it cannot be used."""
     rule = text.strip().upper().removeprefix("RRULE:")

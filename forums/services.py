@@ -437,7 +437,7 @@ def item_record(
 
 @transaction.atomic
 def meeting_end(*, membership: Membership, meeting: Meeting) -> Meeting:
-    """End the meeting: what was not discussed carries forward to the series' next meeting."""
+    """End the meeting: the topics not discussed carry forward to the series' next meeting."""
     locked = lock_for_change(meeting, membership)
     if locked.status != Meeting.Status.STARTED:
         raise ValidationError("Only a meeting in progress can be ended.")
@@ -448,17 +448,16 @@ def meeting_end(*, membership: Membership, meeting: Meeting) -> Meeting:
         .order_by("starts_at")
         .first()
     )
-    left = list(locked.items.filter(discussed=False))
+    # Topics carry forward; an item from the data comes back by itself while its source is
+    # unresolved.
+    left = list(locked.items.filter(discussed=False, kind=AgendaItem.Kind.TOPIC))
     if following is not None and left:
         last = following.items.aggregate(last=Max("position"))["last"] or 0
         AgendaItem.objects.bulk_create(
             AgendaItem(
                 meeting=following,
-                kind=item.kind,
                 title=item.title,
                 details=item.details,
-                source_id=item.source_id,
-                link=item.link,
                 added_by=item.added_by,
                 position=last + index,
                 minutes_allotted=item.minutes_allotted,

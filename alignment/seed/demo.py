@@ -4,7 +4,8 @@ Everything but the measurement and check-in history goes through the services, s
 of the product holds for it. The random numbers come from a fixed seed: every run is the same.
 
 Its people are seeded by demo_people, its KPIs and goals by demo_goals, their check-ins by
-demo_checkins; this module makes the workspace and runs them in order.
+demo_checkins, its forums by demo_forums; this module makes the workspace and runs them in
+order.
 """
 
 import random
@@ -22,6 +23,7 @@ from alignment.seed.common import (
     workspace_delete,
 )
 from alignment.seed.demo_checkins import _demo_checkins
+from alignment.seed.demo_forums import demo_forums
 from alignment.seed.demo_goals import DEMO_GOALS, DEMO_KPIS, Demo, _demo_goal, _demo_kpi
 from alignment.seed.demo_people import DEMO_DOMAIN, DEMO_LOGIN, DEMO_PEOPLE, _demo_team, _demo_users
 from goals.services.goals import goal_refresh_progress
@@ -85,4 +87,5 @@ def demo_seed(today: date) -> Workspace:
     # Steps come after their shared goal, so each shared goal ends rolled up from all its steps.
     for goal, _, _ in demo.checkin_goals:
         goal_refresh_progress(goal=goal)
+    demo_forums(demo, today)
     return workspace

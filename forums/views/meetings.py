@@ -279,7 +279,12 @@ def minutes_save(request: WorkspaceRequest, pk: int) -> HttpResponse:
     form = MinutesForm(request.POST, auto_id="minutes_%s")
 
     def save(meeting: Meeting) -> None:
-        services.minutes_save(membership=request.membership, meeting=meeting, **form.cleaned_data)
+        services.minutes_save(
+            membership=request.membership,
+            meeting=meeting,
+            minutes=form.cleaned_data["minutes"],
+            shared_with_guests=form.cleaned_data["minutes_shared_with_guests"],
+        )
 
     return _act(request, pk, save, "Saved the minutes.", form, "minutes_form")
 

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.factories import PASSWORD
+from tests.forums.conftest import forum, meeting  # noqa: F401 (fixtures of the forum journey)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

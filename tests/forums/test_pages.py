@@ -220,3 +220,24 @@ def test_the_meeting_page_makes_the_same_queries_as_the_agenda_grows(
     grow(8)
     large = count_queries(client, url)
     assert small == large
+
+
+def test_the_facilitator_saves_minutes_shared_with_guests_from_the_page(
+    acme, as_user, forum, meeting
+):
+    _run(acme, meeting)
+    response = as_user(acme.claire).post(
+        _url("minutes_save", meeting.pk),
+        {"minutes": "We agreed.", "minutes_shared_with_guests": "on"},
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.minutes, meeting.minutes_shared_with_guests) == ("We agreed.", True)
+
+
+def test_a_member_who_does_not_run_the_forum_cannot_save_its_minutes(acme, as_user, forum, meeting):
+    _run(acme, meeting)
+    response = as_user(acme.mia).post(_url("minutes_save", meeting.pk), {"minutes": "Mine."})
+    assert response.status_code == 403
+    meeting.refresh_from_db()
+    assert meeting.minutes == ""

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from checkins.models import Ask
-from forums import outcomes, selectors, services
+from forums import outcomes, recurrence, selectors, services
 from forums.agenda import agenda_live
 from forums.models import AgendaItem, Forum, Meeting
 from goals.models import Goal
@@ -290,3 +290,31 @@ def test_published_minutes_lock_the_record(acme, forum, meeting):
     with pytest.raises(ValidationError, match="published"):
         services.topic_add(membership=membership, meeting=meeting, title="Late")
     assert AgendaItem.objects.filter(meeting=meeting).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("cadence", "first", "words"),
+    [
+        ("weekly", dt.date(2027, 1, 5), "Every Tuesday"),
+        ("biweekly", dt.date(2027, 1, 5), "Every other Tuesday"),
+        ("monthly_weekday", dt.date(2027, 1, 12), "The second Tuesday of each month"),
+        ("monthly_weekday", dt.date(2027, 3, 30), "The last Tuesday of each month"),
+        ("monthly_day", dt.date(2027, 1, 22), "On the 22nd of each month"),
+        ("monthly_day", dt.date(2027, 1, 12), "On the 12th of each month"),
+        ("monthly_day", dt.date(2027, 1, 31), "On the last day of each month"),
+        ("quarterly", dt.date(2027, 1, 5), "The first Tuesday of every third month"),
+    ],
+)
+def test_the_cadence_is_said_in_words_and_matches_its_rule(cadence, first, words):
+    rule = recurrence.cadence_rule(cadence, first)
+    assert recurrence.describe(cadence, first, rule) == words
+    after = dt.datetime.combine(first, dt.time.min, tzinfo=dt.UTC)
+    starts = recurrence.occurrences(
+        rule=rule,
+        first=first,
+        start=dt.time(9),
+        zone="UTC",
+        after=after,
+        before=after + dt.timedelta(days=120),
+    )
+    assert next(starts).date() == first
