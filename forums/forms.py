@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from core.forms import Form
 from forums.models import ActionItem, Forum, Meeting
+from goals.models import Goal
 from teams.models import Department, Membership, Role, User, Workspace
 
 TIMEZONES = sorted(zoneinfo.available_timezones())
@@ -196,6 +197,33 @@ class ActionForm(Form):
         self.fields["department"].queryset = Department.objects.filter(
             workspace=meeting.workspace
         ).order_by("name")
+
+
+class AskForm(Form):
+    goal = forms.ModelChoiceField(queryset=None, help_text="The goal the ask is for.")
+    from_department = forms.ModelChoiceField(queryset=None, label="From")
+    to_department = forms.ModelChoiceField(queryset=None, label="To")
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        label="What is needed",
+        error_messages={"required": "Say what is needed."},
+    )
+    due_on = forms.DateField(
+        label="Needed by", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        departments = meeting.forum.departments.order_by("name")
+        self.fields["from_department"].queryset = departments
+        self.fields["to_department"].queryset = departments
+        self.fields["goal"].queryset = (
+            Goal.objects.filter(workspace=meeting.workspace, owner_departments__in=departments)
+            .exclude(status__in=[*Goal.CLOSED_STATUSES, Goal.Status.DRAFT])
+            .distinct()
+            .order_by("title")
+        )
 
 
 class ActionStatusForm(Form):

@@ -1,4 +1,5 @@
-"""Outcomes of a meeting: decisions (to the workspace's decision log) and action items.
+"""Outcomes of a meeting: decisions (to the workspace's decision log), action items, and asks
+between departments.
 
 Recorded on an agenda item while the meeting runs, by whoever runs it
 (:func:`forums.permissions.can_run`); an action's owner marks it done or dropped.
@@ -11,10 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from checkins.models import Ask
+from checkins.services.asks import AskDraft, asks_create
 from core.audit import audit_record, update_audited
 from forums.models import ActionItem, AgendaItem, Decision
 from forums.permissions import can_run
 from forums.services import bump_version, ensure_open, lock_for_change
+from goals.models import Goal
 from teams.models import Department, Membership, User
 from teams.tenancy import ensure_in_workspace, ensure_members
 
@@ -130,3 +134,37 @@ def action_set_status(*, membership: Membership, action: ActionItem, status: str
         summary=f"{membership.user} marked “{locked.title}” {status}",
     )
     return locked
+
+
+@transaction.atomic
+def ask_raise(
+    *,
+    membership: Membership,
+    item: AgendaItem,
+    goal: Goal,
+    from_department: Department,
+    to_department: Department,
+    text: str,
+    due_on: dt.date,
+) -> Ask:
+    """A new ask from one department to another, agreed on an agenda item: it goes to the
+    receiving department's inbox like an ask from a check-in, and the item's notes say so."""
+    locked = lock_for_change(item.meeting, membership)
+    ensure_open(locked)
+    if not locked.is_frozen:
+        raise ValidationError("Start the meeting to record the asks it agrees on.")
+    if not text.strip():
+        raise ValidationError({"text": "Say what is needed."})
+    (ask,) = asks_create(
+        workspace=locked.workspace,
+        goal=goal,
+        from_department=from_department,
+        actor=membership.user,
+        drafts=[AskDraft(to_department=to_department, text=text, due_on=due_on)],
+        today=locked.workspace.today(),
+    )
+    note = f"{from_department} asked {to_department}: {ask.text} (by {due_on:%d %b})"
+    item.notes = f"{item.notes}\n{note}".strip()
+    item.save(update_fields=["notes"])
+    bump_version(locked)
+    return ask

@@ -37,6 +37,11 @@ urlpatterns = [
         meetings.action_create,
         name="action_create",
     ),
+    path(
+        "meetings/<id:pk>/items/<id:item_pk>/asks/",
+        meetings.ask_create,
+        name="ask_create",
+    ),
     path("decisions/", decisions.decision_log, name="decision_log"),
     path("decisions/<id:pk>/", decisions.decision_detail, name="decision_detail"),
     path("my-work/", decisions.my_work, name="my_work"),

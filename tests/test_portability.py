@@ -113,6 +113,7 @@ def _demo() -> Workspace:
     other = next(d for d in departments.values() if d != lead)
     (ask,) = asks_create(
         workspace=workspace,
+        goal=checkin.goal,
         checkin=checkin,
         from_department=lead,
         actor=checkin.author,

@@ -15,6 +15,7 @@ from checkins.models import Ask, CheckIn, Reminder
 from checkins.services.reminders import reminders_record
 from core.audit import audit_record
 from core.notify import notify
+from goals.models import Goal
 from teams.models import Department, Membership, User, Workspace
 from teams.tenancy import ensure_in_workspace
 
@@ -42,15 +43,17 @@ def _members(workspace: Workspace, ids: Iterable[int | None]) -> list[int]:
 def asks_create(
     *,
     workspace: Workspace,
-    checkin: CheckIn,
+    goal: Goal,
     from_department: Department,
     actor: User,
     drafts: Sequence[AskDraft],
     today: date,
+    checkin: CheckIn | None = None,
 ) -> list[Ask]:
-    """The asks a check-in raises; the receiving departments' leads are told (part of
-    :func:`checkins.services.checkins.checkin_save`'s transaction)."""
-    ensure_in_workspace(workspace, [checkin.goal, from_department], field="asks")
+    """The asks a check-in (or a forum meeting) raises for ``goal``; the receiving
+    departments' leads are told. Part of the caller's transaction
+    (:func:`checkins.services.checkins.checkin_save`, :func:`forums.outcomes.ask_raise`)."""
+    ensure_in_workspace(workspace, [goal, from_department], field="asks")
     asks = []
     for draft in drafts:
         ensure_in_workspace(workspace, [draft.to_department], field="asks")
@@ -60,7 +63,7 @@ def asks_create(
             raise ValidationError({"asks": "The date an ask is needed by cannot be in the past."})
         ask = Ask(
             workspace=workspace,
-            goal=checkin.goal,
+            goal=goal,
             checkin=checkin,
             from_department=from_department,
             to_department=draft.to_department,

@@ -83,6 +83,7 @@ def checkin_save(
         asking = next((owner for owner in owners if owner.mine), owners[0])
         asks_create(
             workspace=workspace,
+            goal=locked,
             checkin=checkin,
             from_department=asking,
             actor=actor,

@@ -30,13 +30,14 @@ from forums import outcomes, selectors, services
 from forums.agenda import agenda_of
 from forums.forms import (
     ActionForm,
+    AskForm,
     DecisionForm,
     ItemRecordForm,
     MinutesForm,
     MoveForm,
     TopicForm,
 )
-from forums.models import Meeting
+from forums.models import AgendaItem, Meeting
 from forums.permissions import can_run, ensure_can_run, is_participant
 from teams.models import Role
 from teams.tenancy import WorkspaceRequest, workspace_view
@@ -292,8 +293,15 @@ def minutes_save(request: WorkspaceRequest, pk: int) -> HttpResponse:
 # --- One agenda item: what was said, decided and to be done -----------------------------------
 
 
-def _outcome_forms(meeting: Meeting, **forms: Form) -> dict[str, Form]:
+# Items whose source is a goal: an ask raised on them is for that goal.
+GOAL_KINDS = (AgendaItem.Kind.GOAL_AT_RISK, AgendaItem.Kind.DIVERGENT)
+
+
+def _outcome_forms(meeting: Meeting, item: AgendaItem, **forms: Form) -> dict[str, Form]:
+    goal = item.source_id if item.kind in GOAL_KINDS else None
     return {
+        "ask_form": forms.get("ask_form")
+        or AskForm(meeting=meeting, initial={"goal": goal}, auto_id="ask_%s"),
         "record_form": forms.get("record_form") or ItemRecordForm(auto_id="record_%s"),
         "decision_form": forms.get("decision_form")
         or DecisionForm(meeting=meeting, auto_id="decision_%s"),
@@ -308,7 +316,7 @@ def _item_panel(
         forms["record_form"] = ItemRecordForm(
             initial={"discussed": item.discussed, "notes": item.notes}, auto_id="record_%s"
         )
-    context = {"meeting": meeting, "item": item, **_outcome_forms(meeting, **forms)}
+    context = {"meeting": meeting, "item": item, **_outcome_forms(meeting, item, **forms)}
     template = "forums/item.html#panel" if request.htmx else "forums/item.html"
     response = render(request, template, context, status=status)
     if status == 200 and request.method == "POST":
@@ -369,3 +377,12 @@ def action_create(request: WorkspaceRequest, pk: int, item_pk: int) -> HttpRespo
         outcomes.action_create(membership=request.membership, item=item, **data)
 
     return _item_post(request, pk, item_pk, "action_form", ActionForm, save)
+
+
+@workspace_view(Role.MEMBER)
+@require_POST
+def ask_create(request: WorkspaceRequest, pk: int, item_pk: int) -> HttpResponse:
+    def save(item, data) -> None:
+        outcomes.ask_raise(membership=request.membership, item=item, **data)
+
+    return _item_post(request, pk, item_pk, "ask_form", AskForm, save)

@@ -117,6 +117,7 @@ ROUTES: list[Route] = [
     _item_route("item_record"),
     _item_route("decision_create"),
     _item_route("action_create"),
+    _item_route("ask_create"),
     Route("decision_log", Role.MEMBER),
     Route(
         "decision_detail",

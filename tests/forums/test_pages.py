@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from checkins.models import Ask
 from forums import outcomes, services
 from forums.models import Forum, Meeting
 from tests.factories import GoalFactory, member
@@ -241,3 +242,35 @@ def test_a_member_who_does_not_run_the_forum_cannot_save_its_minutes(acme, as_us
     assert response.status_code == 403
     meeting.refresh_from_db()
     assert meeting.minutes == ""
+
+
+def test_an_ask_agreed_in_the_meeting_reaches_the_other_department(acme, as_user, forum, meeting):
+    goal = GoalFactory(
+        workspace=acme.workspace, owner_departments=[acme.marketing], status="at_risk"
+    )
+    _run(acme, meeting)
+    item = meeting.items.get(source_id=goal.pk)
+    client = as_user(acme.claire)
+    url = _url("ask_create", meeting.pk, item.pk)
+    panel = client.get(_url("item_detail", meeting.pk, item.pk))
+    assert panel.context["ask_form"].initial["goal"] == goal.pk
+
+    bad = client.post(url, {"goal": goal.pk, "text": "", "due_on": "2020-01-01"})
+    assert bad.status_code == 400
+    assert {"text", "from_department", "to_department"} <= set(bad.context["ask_form"].errors)
+
+    data = {
+        "goal": goal.pk,
+        "from_department": acme.marketing.pk,
+        "to_department": acme.product.pk,
+        "text": "A designer for the landing page",
+        "due_on": f"{acme.workspace.today() + dt.timedelta(days=10)}",
+    }
+    assert client.post(url, data).status_code == 302
+    ask = Ask.objects.get()
+    assert (ask.goal, ask.to_department, ask.checkin) == (goal, acme.product, None)
+    item.refresh_from_db()
+    assert "Marketing asked Product: A designer for the landing page" in item.notes
+    same = client.post(url, {**data, "to_department": acme.marketing.pk})
+    assert same.status_code == 400
+    assert Ask.objects.count() == 1
