@@ -178,6 +178,22 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 5 * 60,
         "options": {"expires": 4 * 60},
     },
+    "plan-forum-reminders": {
+        "task": "forums.tasks.plan_forum_reminders",
+        "schedule": 15 * 60,
+        "options": {"expires": 14 * 60},
+    },
+    "sweep-forum-reminders": {
+        "task": "forums.tasks.sweep_forum_reminders",
+        "schedule": 5 * 60,
+        "options": {"expires": 4 * 60},
+    },
+    # Meetings exist ahead of time: the horizon (forums.services.HORIZON) moves every day.
+    "plan-meetings": {
+        "task": "forums.tasks.plan_meetings",
+        "schedule": 24 * 60 * 60,
+        "options": {"expires": 23 * 60 * 60},
+    },
     "prune-webhook-deliveries": {
         "task": "integrations.tasks.prune_webhook_deliveries",
         "schedule": 24 * 60 * 60,

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from core.outbox import OutboxRow
 from goals.models import Goal
 from teams.models import Department, Workspace
 
@@ -165,8 +166,8 @@ class Ask(models.Model):
         return self.status in self.UNRESOLVED and self.expected_on < today
 
 
-class Reminder(models.Model):
-    """One message to one person, recorded before it is sent so it goes out exactly once.
+class Reminder(OutboxRow):
+    """One check-in or ask reminder to one person (see :class:`core.outbox.OutboxRow`).
 
     Check-in kinds are keyed by (cycle, goal, recipient, kind), ask kinds by (ask, recipient,
     kind). A row moves pending -> sending (claimed by one worker) -> sent, or to failed after
@@ -180,13 +181,6 @@ class Reminder(models.Model):
         ASK_RECEIVED = "ask_received", "New ask for your department"
         ASK_DECLINED = "ask_declined", "Ask declined"
         ASK_LATE = "ask_late", "Ask late"
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        CANCELLED = "cancelled", "Cancelled"
 
     CHECKIN_KINDS = (Kind.BEFORE_DUE, Kind.NUDGE, Kind.ESCALATION)
     ASK_KINDS = (Kind.ASK_RECEIVED, Kind.ASK_DECLINED, Kind.ASK_LATE)
@@ -203,31 +197,10 @@ class Reminder(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
     )
     kind = models.CharField(max_length=16, choices=Kind)
-    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    queued_at = models.DateTimeField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            # The sweep: pending rows whose message may be lost, oldest enqueue first.
-            models.Index(
-                fields=["queued_at"],
-                condition=models.Q(status="pending"),
-                name="reminder_pending_queued",
-            ),
-            # The sweep: claims of a worker that died.
-            models.Index(
-                fields=["claimed_at"],
-                condition=models.Q(status="sending"),
-                name="reminder_sending_claimed",
-            ),
-        ]
+    class Meta(OutboxRow.Meta):
         constraints = [
+            *OutboxRow.Meta.constraints,
             models.UniqueConstraint(
                 fields=["cycle", "goal", "recipient", "kind"],
                 name="reminder_once_per_cycle_goal_person_kind",
@@ -247,12 +220,6 @@ class Reminder(models.Model):
                     )
                 ),
                 name="reminder_kind_has_its_key",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(
-                    status__in=["pending", "sending", "sent", "failed", "cancelled"]
-                ),
-                name="reminder_status_valid",
             ),
         ]
 

@@ -5,11 +5,12 @@ Every task is delivered at least once (see :mod:`core.retries`); the claim of ea
 """
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from celery import shared_task
 
 from checkins.services import reminders
+from core import outbox
 from core.retries import RETRY
 from teams.models import Workspace
 
@@ -50,13 +51,6 @@ def send_reminders(self, reminder_ids: list[int]) -> dict[str, int]:
 @shared_task
 def sweep_reminders(stale_after: float | None = None, pending_after: float | None = None) -> int:
     """Beat: re-enqueue what is due but unsent. The thresholds (seconds) default to
-    :data:`~checkins.services.reminders.CLAIM_TIMEOUT` and ``ENQUEUE_TIMEOUT``."""
-    ids = reminders.reminders_sweep(
-        stale_after=reminders.CLAIM_TIMEOUT
-        if stale_after is None
-        else timedelta(seconds=stale_after),
-        pending_after=reminders.ENQUEUE_TIMEOUT
-        if pending_after is None
-        else timedelta(seconds=pending_after),
-    )
-    return len(ids)
+    :data:`core.outbox.CLAIM_TIMEOUT` and :data:`~core.outbox.ENQUEUE_TIMEOUT`."""
+    thresholds = outbox.in_seconds(stale_after=stale_after, pending_after=pending_after)
+    return len(reminders.reminders_sweep(**thresholds))

@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from core.forms import Form
-from forums.models import ActionItem, Forum, Meeting
+from forums.models import ActionItem, Forum, Meeting, Partner, PartnerNote
 from goals.models import Goal
 from teams.models import Department, Membership, Role, User, Workspace
 
@@ -49,6 +49,11 @@ class ForumForm(Form):
         label="Invited guests",
         help_text="Partners and vendors with a guest role: they see this forum and nothing else.",
     )
+    partner = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        help_text="For a partner's review forum: the partner it reviews.",
+    )
     cadence = forms.ChoiceField(choices=Forum.Cadence.choices)
     rrule = forms.CharField(
         max_length=300,
@@ -76,6 +81,7 @@ class ForumForm(Form):
         self.fields["departments"].queryset = workspace.departments.order_by("name")
         self.fields["facilitator"].queryset = people(workspace, guests=False)
         self.fields["guests"].queryset = people(workspace, guests=True)
+        self.fields["partner"].queryset = workspace.partners.order_by("name")
         self.fields["timezone"].initial = workspace.timezone
 
     @staticmethod
@@ -86,6 +92,7 @@ class ForumForm(Form):
             "departments": [d.pk for d in forum.departments.all()],
             "facilitator": forum.facilitator_id,
             "guests": [g.pk for g in forum.guests.all()],
+            "partner": forum.partner_id,
             "cadence": forum.cadence,
             "rrule": forum.rrule if forum.cadence == Forum.Cadence.CUSTOM else "",
             "first_date": forum.first_date,
@@ -235,4 +242,41 @@ class DecisionSearchForm(Form):
     department = forms.IntegerField(required=False, min_value=1)
     source = forms.ChoiceField(
         required=False, choices=[("", "All sources"), ("meeting", "Meetings")]
+    )
+
+
+class PartnerForm(Form):
+    name = forms.CharField(max_length=120, error_messages={"required": "Name the partner."})
+    kind = forms.ChoiceField(choices=Partner.Kind.choices)
+    department = forms.ModelChoiceField(queryset=None, required=False, label="Owning department")
+    health = forms.ChoiceField(choices=Partner.Health.choices, label="Relationship health")
+    contacts = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="One per line: name, email, role.",
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = workspace.departments.order_by("name")
+
+    @staticmethod
+    def initial_for(partner: Partner) -> dict[str, Any]:
+        return {
+            "name": partner.name,
+            "kind": partner.kind,
+            "department": partner.department_id,
+            "health": partner.health,
+            "contacts": partner.contacts,
+            "notes": partner.notes,
+        }
+
+
+class PartnerNoteForm(Form):
+    kind = forms.ChoiceField(choices=PartnerNote.Kind.choices, initial=PartnerNote.Kind.NOTE)
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Note",
+        error_messages={"required": "Write the note."},
     )

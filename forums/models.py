@@ -16,6 +16,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+from core.outbox import OutboxRow
+from forums.recurrence import describe
 from teams.models import Department, Workspace, validate_timezone
 
 
@@ -26,6 +28,71 @@ def new_uid() -> str:
 
 def new_feed_key() -> str:
     return secrets.token_urlsafe(24)
+
+
+class Partner(models.Model):
+    """An external partner or vendor, the department that owns the relationship, and how it
+    is going; its quarterly review is a forum (``Forum.partner``)."""
+
+    class Kind(models.TextChoices):
+        AGENCY = "agency", "Agency"
+        CHANNEL = "channel", "Channel partner"
+        CO_MARKETING = "co_marketing", "Co-marketing partner"
+        VENDOR = "vendor", "Vendor"
+        OTHER = "other", "Other"
+
+    class Health(models.TextChoices):
+        GOOD = "good", "Good"
+        WATCH = "watch", "Needs attention"
+        POOR = "poor", "Poor"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="partners")
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=16, choices=Kind, default=Kind.OTHER)
+    department = models.ForeignKey(
+        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="partners"
+    )
+    contacts = models.TextField(blank=True, help_text="One per line: name, email, role.")
+    health = models.CharField(max_length=8, choices=Health, default=Health.GOOD)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = [Lower("name"), "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "workspace",
+                Lower("name"),
+                name="partner_name_unique_in_workspace",
+                violation_error_message="A partner with this name already exists.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartnerNote(models.Model):
+    """A note on a partner, or the record of a thank-you note sent to them."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", "Note"
+        THANKS = "thanks", "Thank-you note sent"
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="partner_notes")
+    kind = models.CharField(max_length=8, choices=Kind, default=Kind.NOTE)
+    body = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.partner}"
 
 
 class Forum(models.Model):
@@ -49,6 +116,9 @@ class Forum(models.Model):
     # People invited from outside the departments, guests (partners, vendors) above all.
     guests = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="guest_forums"
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.SET_NULL, null=True, blank=True, related_name="review_forums"
     )
     timezone = models.CharField(max_length=64, validators=[validate_timezone])
     first_date = models.DateField(help_text="The date of the first meeting.")
@@ -96,6 +166,12 @@ class Forum(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def schedule(self) -> str:
+        """When it meets, in words: "The first Tuesday of each month at 10:00 (60 min)"."""
+        when = describe(self.cadence, self.first_date, self.rrule)
+        return f"{when} at {self.start_time:%H:%M} ({self.duration_minutes} min)"
 
 
 class Meeting(models.Model):
@@ -332,3 +408,64 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar of {self.user}"
+
+
+class ForumReminder(OutboxRow):
+    """One forum reminder to one person, sent exactly once (see :class:`core.outbox.OutboxRow`):
+    a meeting's agenda, the facilitator's prompts to prepare it and to publish the minutes, an
+    action item's owner's reminders. Meeting kinds are keyed by (meeting, recipient, kind),
+    action kinds by (action, recipient, kind)."""
+
+    class Kind(models.TextChoices):
+        PREPARE = "agenda_prepare", "Prepare the agenda"
+        AGENDA = "meeting_agenda", "The agenda, before the meeting"
+        MINUTES = "minutes_due", "Minutes not published a day after the meeting"
+        ACTION_DUE = "action_due", "Action item due"
+        ACTION_OVERDUE = "action_overdue", "Action item overdue"
+
+    MEETING_KINDS = (Kind.PREPARE, Kind.AGENDA, Kind.MINUTES)
+    ACTION_KINDS = (Kind.ACTION_DUE, Kind.ACTION_OVERDUE)
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="forum_reminders"
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    action = models.ForeignKey(
+        ActionItem, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_reminders"
+    )
+    kind = models.CharField(max_length=16, choices=Kind)
+
+    class Meta(OutboxRow.Meta):
+        constraints = [
+            *OutboxRow.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["meeting", "recipient", "kind"], name="forum_reminder_once_per_meeting"
+            ),
+            models.UniqueConstraint(
+                fields=["action", "recipient", "kind"], name="forum_reminder_once_per_action"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        kind__in=["agenda_prepare", "meeting_agenda", "minutes_due"],
+                        meeting__isnull=False,
+                        action__isnull=True,
+                    )
+                    | models.Q(
+                        kind__in=["action_due", "action_overdue"],
+                        action__isnull=False,
+                        meeting__isnull=True,
+                    )
+                ),
+                name="forum_reminder_kind_has_its_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        about = f"meeting {self.meeting_id}" if self.meeting_id else f"action {self.action_id}"
+        return f"{self.get_kind_display()} to {self.recipient_id} about {about}"

@@ -8,10 +8,19 @@ forum a guest is not invited to.
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from forums.models import ActionItem, AgendaItem, Attendance, Decision, Forum, Meeting
+from forums.models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    Decision,
+    Forum,
+    Meeting,
+    Partner,
+)
 from forums.permissions import ensure_can_run, ensure_visible
 from teams.models import Department, Membership, Role, User, Workspace
 from teams.tenancy import get_scoped
@@ -156,3 +165,15 @@ def action_get(*, membership: Membership, pk: int) -> ActionItem:
     return get_scoped(
         ActionItem.objects.select_related("meeting__forum"), membership.workspace, pk=pk
     )
+
+
+def partners(*, workspace: Workspace) -> QuerySet[Partner]:
+    return (
+        Partner.objects.filter(workspace=workspace)
+        .select_related("department")
+        .order_by(Lower("name"), "pk")
+    )
+
+
+def partner_get(*, membership: Membership, pk: int) -> Partner:
+    return get_scoped(Partner.objects.select_related("department"), membership.workspace, pk=pk)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from core.audit import audit_record, update_audited
 from forums import recurrence
 from forums.agenda import agenda_freeze
-from forums.models import AgendaItem, Attendance, Forum, Meeting
+from forums.models import AgendaItem, Attendance, Forum, Meeting, Partner
 from forums.permissions import ensure_can_run, ensure_participant
 from teams.models import Department, Membership, Role, User
 from teams.tenancy import ensure_in_workspace, ensure_members, require_role
@@ -35,6 +35,7 @@ FORUM_FIELDS = (
     "duration_minutes",
     "cadence",
     "rrule",
+    "partner",
 )
 # Changing any of these moves the series' future meetings.
 WHEN_FIELDS = {"timezone", "first_date", "start_time", "duration_minutes", "cadence", "rrule"}
@@ -76,12 +77,15 @@ def forum_create(
     timezone_name: str = "",
     purpose: str = "",
     guests: Iterable[User] = (),
+    partner: Partner | None = None,
 ) -> Forum:
-    """A new forum and its meetings ahead (admins and executives)."""
+    """A new forum and its meetings ahead (admins and executives); with ``partner``, that
+    partner's review forum."""
     require_role(membership, Role.EXECUTIVE)
     workspace = membership.workspace
     departments, guests = list(departments), list(guests)
     _forum_check(workspace, departments=departments, facilitator=facilitator, guests=guests)
+    ensure_in_workspace(workspace, [partner], field="partner")
     forum = Forum(
         workspace=workspace,
         name=name.strip(),
@@ -93,6 +97,7 @@ def forum_create(
         duration_minutes=duration_minutes,
         cadence=cadence,
         rrule=_rule(cadence, rrule, first_date),
+        partner=partner,
         created_by=membership.user,
     )
     forum.full_clean()
@@ -132,6 +137,7 @@ def forum_update(
     departments, guests = list(departments), list(guests)
     facilitator = fields.get("facilitator", locked.facilitator)
     _forum_check(workspace, departments=departments, facilitator=facilitator, guests=guests)
+    ensure_in_workspace(workspace, [fields.get("partner")], field="partner")
     if "cadence" in fields or "rrule" in fields or "first_date" in fields:
         fields["rrule"] = _rule(
             fields.get("cadence", locked.cadence),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from forums.views import decisions, forums, meetings
+from forums.views import decisions, forums, meetings, partners
 
 # Mounted under /w/<ws>/.
 urlpatterns = [
@@ -42,6 +42,10 @@ urlpatterns = [
         meetings.ask_create,
         name="ask_create",
     ),
+    path("partners/", partners.partner_list, name="partner_list"),
+    path("partners/new/", partners.partner_create, name="partner_create"),
+    path("partners/<id:pk>/", partners.partner_detail, name="partner_detail"),
+    path("partners/<id:pk>/edit/", partners.partner_edit, name="partner_edit"),
     path("decisions/", decisions.decision_log, name="decision_log"),
     path("decisions/<id:pk>/", decisions.decision_detail, name="decision_detail"),
     path("my-work/", decisions.my_work, name="my_work"),

@@ -1,5 +1,6 @@
 """The demo's forums: the CMO's monthly forum of marketing, sales and product, the bi-weekly
-marketing–product sync, and the quarterly partner review with the agency's guest.
+marketing–product sync, and the quarterly partner review with the agency's guest (the agency is
+in the partner registry, with a thank-you note).
 
 The monthly forum met last month: its record has attendance, minutes, a decision with a review
 date and two action items (one overdue), and what was not discussed carried forward to the
@@ -11,8 +12,8 @@ import datetime as dt
 from django.utils import timezone
 
 from alignment.seed.demo_goals import Demo
-from forums import outcomes, services
-from forums.models import ActionItem, Forum
+from forums import outcomes, partners, services
+from forums.models import ActionItem, Forum, Partner, PartnerNote
 
 MINUTES = """**Present:** Claire, Sam, Priya, Maya.
 
@@ -138,8 +139,24 @@ def demo_forums(demo: Demo, today: dt.date) -> None:
         duration_minutes=30,
         cadence=Forum.Cadence.BIWEEKLY,
     )
+    agency = partners.partner_create(
+        membership=demo.memberships["cmo"],
+        name="Northwind Creative",
+        kind=Partner.Kind.AGENCY,
+        department=demo.departments["marketing"],
+        contacts="Pat Kelly, partner@acme.example, account director",
+        health=Partner.Health.WATCH,
+        notes="Runs our paid social and the launch videos. Turnaround slipped in Q3.",
+    )
+    partners.partner_note_add(
+        membership=demo.memberships["cmo"],
+        partner=agency,
+        kind=PartnerNote.Kind.THANKS,
+        body="Thank you for turning the launch video around in a week.",
+    )
     services.forum_create(
         membership=demo.memberships["cmo"],
+        partner=agency,
         name="Quarterly partner review",
         purpose="With our agency: what the joint campaigns brought, and what comes next.",
         departments=[demo.departments["marketing"]],

@@ -7,7 +7,7 @@ admin, checked after the role, in tests/forums/test_services.py.
 
 import datetime as dt
 
-from forums import outcomes, services
+from forums import outcomes, partners, services
 from forums.models import Forum, Meeting
 from teams.models import Role, Workspace
 from tests.routes import Route
@@ -61,6 +61,21 @@ def _action(workspace: Workspace) -> dict:
         membership=admin, item=item, title="Draft it", owner=admin.user, due_on=workspace.today()
     )
     return {"pk": action.pk}
+
+
+def _partner(workspace: Workspace) -> dict:
+    admin = workspace.memberships.filter(role=Role.ADMIN).select_related("user").first()
+    return {"pk": partners.partner_create(membership=admin, name="Northwind").pk}
+
+
+def _partner_route(name: str, role: Role, method: str = "get") -> Route:
+    return Route(
+        name,
+        role,
+        method,
+        kwargs=lambda acme: _partner(acme.workspace),
+        foreign=lambda globex: _partner(globex),
+    )
 
 
 def _forum_route(name: str, role: Role = Role.GUEST, method: str = "get") -> Route:
@@ -134,6 +149,13 @@ ROUTES: list[Route] = [
         kwargs=lambda acme: _action(acme.workspace),
         foreign=lambda globex: _action(globex),
     ),
+    Route("partner_list", Role.MEMBER),
+    Route("partner_create", Role.EXECUTIVE),
+    Route("partner_create", Role.EXECUTIVE, "post"),
+    _partner_route("partner_detail", Role.MEMBER),
+    _partner_route("partner_detail", Role.MEMBER, "post"),
+    _partner_route("partner_edit", Role.LEAD),
+    _partner_route("partner_edit", Role.LEAD, "post"),
     Route("calendar_settings", Role.GUEST),
     Route("calendar_revoke", Role.GUEST, "post"),
 ]
