@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from checkins import api as checkins_api
+from forums import api as forums_api
 from goals import api as goals_api
 from goals.api.smart import SmartCheck
 from teams.api import views as teams_api
@@ -20,6 +21,7 @@ APP_ROUTES = [
     *goals_api.routes,
     *checkins_api.routes,
     *workshops_api.routes,
+    *forums_api.routes,
 ]
 
 router = SimpleRouter(use_regex_path=False)

@@ -8,7 +8,14 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from teams.models import Role
-from tests.api import cases_checkins, cases_core, cases_goals, cases_kpis, cases_workshops
+from tests.api import (
+    cases_checkins,
+    cases_core,
+    cases_forums,
+    cases_goals,
+    cases_kpis,
+    cases_workshops,
+)
 from tests.api.cases import Case
 
 ROLE_PERSONA = {
@@ -25,6 +32,7 @@ CASES = [
     *cases_checkins.CASES,
     *cases_kpis.CASES,
     *cases_workshops.CASES,
+    *cases_forums.CASES,
 ]
 
 
