@@ -82,9 +82,10 @@ def _goals_at_risk(meeting: Meeting, departments: list[int], slug: str) -> list[
     ]
 
 
-def _current_cycle(meeting: Meeting) -> Cycle | None:
+def _current_cycle(meeting: Meeting, day: dt.date) -> Cycle | None:
+    """The check-in cycle the meeting's (local) day falls in."""
     return (
-        Cycle.objects.filter(workspace_id=meeting.workspace_id, starts_on__lte=meeting.starts_at)
+        Cycle.objects.filter(workspace_id=meeting.workspace_id, starts_on__lte=day)
         .order_by("-starts_on")
         .first()
     )
@@ -172,7 +173,7 @@ def _asks(meeting: Meeting, departments: list[int], slug: str, day: dt.date) -> 
             kind=Kind.ASK,
             title=ask.text[:300],
             details=f"{ask.from_department} asks {ask.to_department}, needed by "
-            f"{ask.due_on:%d %b}" + (" (late)" if ask.due_on < day else ""),
+            f"{ask.due_on:%d %b}" + (" (late)" if ask.is_late(day) else ""),
             url=inbox,
         )
         for ask in asks
@@ -286,7 +287,7 @@ def agenda_live(meeting: Meeting, *, departments: Iterable[int]) -> list[Item]:
         .values_list("starts_at", flat=True)
         .first()
     )
-    cycle = _current_cycle(meeting)
+    cycle = _current_cycle(meeting, day)
     items = [
         *_goals_at_risk(meeting, departments, slug),
         *_low_confidence(meeting, departments, slug, cycle),
@@ -294,7 +295,13 @@ def agenda_live(meeting: Meeting, *, departments: Iterable[int]) -> list[Item]:
         *_asks(meeting, departments, slug, day),
         *_kpis_in_red(meeting, departments, slug),
         *_overdue_actions(meeting, departments, slug, day),
-        *_reviews(meeting, departments, slug, day, previous.date() if previous else None),
+        *_reviews(
+            meeting,
+            departments,
+            slug,
+            day,
+            previous.astimezone(meeting.forum.zone).date() if previous else None,
+        ),
     ]
     for item in items:
         item.minutes = meeting.agenda_minutes.get(item.key)

@@ -155,6 +155,21 @@ def ask_raise(
         raise ValidationError("Start the meeting to record the asks it agrees on.")
     if not text.strip():
         raise ValidationError({"text": "Say what is needed."})
+    forum_departments = set(locked.forum.departments.values_list("pk", flat=True))
+    for field, department in (
+        ("from_department", from_department),
+        ("to_department", to_department),
+    ):
+        if department.pk not in forum_departments:
+            raise ValidationError({field: "Choose one of the forum's departments."})
+    if goal.status == Goal.Status.DRAFT or goal.is_closed:
+        raise ValidationError(
+            {"goal": "Choose an active goal: a draft or closed goal takes no asks."}
+        )
+    if not goal.owner_departments.filter(pk__in=forum_departments).exists():
+        raise ValidationError({"goal": "Choose a goal one of the forum's departments owns."})
+    # The item as it is now: someone may have saved notes on it since the caller read it.
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     (ask,) = asks_create(
         workspace=locked.workspace,
         goal=goal,

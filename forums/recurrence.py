@@ -60,22 +60,47 @@ def _day_of_month(day: int) -> str:
     return f"{day}{suffix}"
 
 
+# The parts a custom rule may have: enough for any meeting cadence. Nothing that repeats within
+# a day (BYHOUR, BYMINUTE, BYSECOND) and no UNTIL, whose form would have to follow the start's
+# timezone in the feed: a series ends with COUNT.
+ALLOWED_PARTS = {"FREQ", "INTERVAL", "COUNT", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETPOS", "WKST"}
+MAX_INTERVAL = 52
+MAX_COUNT = 500
+
+
+def _bad(message: str) -> ValidationError:
+    return ValidationError({"rrule": message})
+
+
 def rule_clean(text: str) -> str:
-    """A custom rule, normalised (no "RRULE:" prefix, upper case); else why it cannot be used."""
+    """A custom rule, normalised (no "RRULE:" prefix, upper case); else why it cannot be used.
+
+    The rule is read part by part before dateutil sees it: dateutil would also take several
+    rules or dates separated by spaces, which the calendar feed could not say.
+    """
     rule = text.strip().upper().removeprefix("RRULE:")
     if not rule:
-        raise ValidationError({"rrule": "Write the rule, e.g. FREQ=MONTHLY;BYDAY=1TU."})
-    parts = dict(part.partition("=")[::2] for part in rule.split(";") if part)
+        raise _bad("Write the rule, e.g. FREQ=MONTHLY;BYDAY=1TU.")
+    if any(char.isspace() for char in rule) or ":" in rule:
+        raise _bad("Write one rule on one line, without spaces, e.g. FREQ=WEEKLY;BYDAY=TU.")
+    parts = {}
+    for part in filter(None, rule.split(";")):
+        name, _, value = part.partition("=")
+        if name not in ALLOWED_PARTS or not value or name in parts:
+            allowed = ", ".join(sorted(ALLOWED_PARTS))
+            raise _bad(f"“{part}” cannot be used here. A rule may have {allowed}, once each.")
+        parts[name] = value
     if parts.get("FREQ") not in ALLOWED_FREQUENCIES:
-        raise ValidationError(
-            {"rrule": "Start the rule with FREQ=DAILY, WEEKLY, MONTHLY or YEARLY."}
-        )
-    if "DTSTART" in rule:
-        raise ValidationError({"rrule": "Leave DTSTART out: the first meeting's date sets it."})
+        raise _bad("Start the rule with FREQ=DAILY, WEEKLY, MONTHLY or YEARLY.")
+    for name, limit in (("INTERVAL", MAX_INTERVAL), ("COUNT", MAX_COUNT)):
+        if name in parts and not (parts[name].isdecimal() and 1 <= int(parts[name]) <= limit):
+            raise _bad(f"{name} is a whole number from 1 to {limit}.")
     try:
-        rrulestr(rule, dtstart=dt.datetime(2026, 1, 1))
+        series = rrulestr(rule, dtstart=dt.datetime(2026, 1, 1))
     except (ValueError, TypeError) as error:
-        raise ValidationError({"rrule": f"This is not a valid RFC 5545 rule ({error})."}) from None
+        raise _bad(f"This is not a valid RFC 5545 rule ({error}).") from None
+    if next(iter(series), None) is None:
+        raise _bad("This rule gives no date at all (e.g. the 31st of February).")
     return rule
 
 

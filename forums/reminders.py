@@ -262,8 +262,11 @@ class _ForumReminders(outbox.Outbox):
         return batch
 
     def still_due(self, row: ForumReminder, now: datetime) -> bool:
-        """The meeting not cancelled, started or past; the minutes not published; the action
-        open, still its owner's, and (not) overdue as its kind says."""
+        """The recipient still in the workspace; the meeting not cancelled, started or past;
+        the minutes not published; the action open, still its owner's, and (not) overdue as its
+        kind says."""
+        if row.role is None:
+            return False
         if row.kind in ForumReminder.ACTION_KINDS:
             action = row.action
             if action.status != ActionItem.Status.OPEN or action.owner_id != row.recipient_id:

@@ -7,7 +7,7 @@ forum a guest is not invited to.
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -21,7 +21,7 @@ from forums.models import (
     Meeting,
     Partner,
 )
-from forums.permissions import ensure_can_run, ensure_visible
+from forums.permissions import ensure_visible
 from teams.models import Department, Membership, Role, User, Workspace
 from teams.tenancy import get_scoped
 
@@ -35,17 +35,14 @@ def forums_visible(membership: Membership) -> QuerySet[Forum]:
     return forums.select_related("facilitator").prefetch_related(DEPARTMENTS)
 
 
-def forum_get(*, membership: Membership, pk: int, run: bool = False) -> Forum:
-    """The forum (404 for another workspace, or for a guest not invited); with ``run``, only
-    for whoever runs its meetings (else 403)."""
+def forum_get(*, membership: Membership, pk: int) -> Forum:
+    """The forum (404 for another workspace, or for a guest not invited)."""
     forum = get_scoped(
         Forum.objects.select_related("facilitator").prefetch_related(DEPARTMENTS),
         membership.workspace,
         pk=pk,
     )
     ensure_visible(membership, forum)
-    if run:
-        ensure_can_run(membership, forum)
     return forum
 
 
@@ -93,7 +90,7 @@ def meeting_attendance(meeting: Meeting) -> dict[int, bool]:
 
 def meeting_people(meeting: Meeting) -> list[User]:
     """Who is expected: the facilitator, the members and leads of the forum's departments,
-    and its guests, by name."""
+    and its guests, by name; only people still in the workspace."""
     forum = meeting.forum
     departments = forum.departments.all()
     return list(
@@ -105,6 +102,11 @@ def meeting_people(meeting: Meeting) -> list[User]:
             )
             | Q(led_departments__in=departments)
             | Q(guest_forums=forum)
+        )
+        .filter(
+            Exists(
+                Membership.objects.filter(workspace_id=meeting.workspace_id, user=OuterRef("pk"))
+            )
         )
         .distinct()
         .order_by("first_name", "last_name", "username")
@@ -128,7 +130,9 @@ def decision_log(
     if not q:
         return decisions.order_by("-created_at", "-pk")
     if connection.vendor == "postgresql":
-        vector = SearchVector("title", weight="A") + SearchVector("rationale", weight="B")
+        vector = SearchVector("title", weight="A", config="english") + SearchVector(
+            "rationale", weight="B", config="english"
+        )
         query = SearchQuery(q, search_type="websearch", config="english")
         return (
             decisions.annotate(rank=SearchRank(vector, query))

@@ -18,8 +18,9 @@ from django.utils import timezone
 from core.audit import audit_record, update_audited
 from forums import recurrence
 from forums.agenda import agenda_freeze
-from forums.models import AgendaItem, Attendance, Forum, Meeting, Partner
+from forums.models import AgendaItem, Attendance, Forum, Meeting, Partner, new_feed_key
 from forums.permissions import ensure_can_run, ensure_participant
+from forums.selectors import meeting_people
 from teams.models import Department, Membership, Role, User
 from teams.tenancy import ensure_in_workspace, ensure_members, require_role
 
@@ -145,10 +146,15 @@ def forum_update(
             fields.get("first_date", locked.first_date),
         )
     when_changed = any(fields[key] != getattr(locked, key) for key in WHEN_FIELDS & set(fields))
+    guests_before = list(locked.guests.order_by("pk"))
+    guest_removed = bool({g.pk for g in guests_before} - {g.pk for g in guests})
 
     def save(changed: Forum) -> None:
         if when_changed:
             changed.sequence += 1
+        if guest_removed:
+            # The forum's feed URL may be in a removed guest's calendar: it stops working.
+            changed.feed_key = new_feed_key()
         changed.full_clean()
         changed.save()
         changed.departments.set(departments)
@@ -163,26 +169,60 @@ def forum_update(
             f"{membership.user} changed {', '.join(changed)} of the forum “{locked}”"
         ),
         save=save,
+        related={
+            "departments": (
+                [d.name for d in locked.departments.all()],
+                [d.name for d in departments],
+            ),
+            "guests": ([str(g) for g in guests_before], [str(g) for g in guests]),
+        },
     )
     if when_changed:
         since = from_date or workspace.today()
         start = dt.datetime.combine(since, dt.time.min, tzinfo=locked.zone).astimezone(dt.UTC)
-        # Untouched meetings follow the new rule; those someone moved, cancelled or put a topic
-        # on stay where they are.
-        Meeting.objects.filter(
-            forum=locked,
+        _replan(locked, start)
+    return locked
+
+
+def _replan(forum: Forum, start: dt.datetime) -> None:
+    """Bring the untouched meetings from ``start`` on onto the series' new rule: those whose
+    occurrence the rule still gives keep their id (and what was sent about them) and take the
+    new length; the others go, and the rule's new dates get meetings. Meetings someone moved,
+    cancelled, put a topic on or arranged stay as they are."""
+    untouched = {
+        meeting.occurrence: meeting
+        for meeting in Meeting.objects.filter(
+            forum=forum,
             occurrence__gte=start,
             status=Meeting.Status.SCHEDULED,
             sequence=0,
             items__isnull=True,
-        ).delete()
-        meetings_plan(forum=locked, after=start)
-    return locked
+            agenda_order=[],
+        )
+    }
+    kept = set(
+        recurrence.occurrences(
+            rule=forum.rrule,
+            first=forum.first_date,
+            start=forum.start_time,
+            zone=forum.timezone,
+            after=start,
+            before=timezone.now() + HORIZON,
+        )
+    )
+    Meeting.objects.filter(pk__in=[m.pk for o, m in untouched.items() if o not in kept]).delete()
+    Meeting.objects.filter(pk__in=[m.pk for o, m in untouched.items() if o in kept]).update(
+        duration_minutes=forum.duration_minutes, version=F("version") + 1
+    )
+    meetings_plan(forum=forum, after=start)
 
 
+@transaction.atomic
 def meetings_plan(*, forum: Forum, after: dt.datetime | None = None) -> list[Meeting]:
     """Create the meetings the rule gives from ``after`` (default: now) to the horizon that do
-    not exist yet; returns them."""
+    not exist yet; returns them. Under the forum's lock, so that the daily planning and an edit
+    of the series never plan over each other."""
+    forum = Forum.objects.select_for_update().get(pk=forum.pk)
     now = timezone.now()
     wanted = list(
         recurrence.occurrences(
@@ -321,11 +361,7 @@ def topic_add(
         raise ValidationError({"title": "Say what the topic is."})
     item.full_clean(exclude=["meeting", "added_by"])
     item.save()
-    if not locked.is_frozen:
-        order = [key for key in locked.agenda_order if key != f"topic:{item.pk}"]
-        bump_version(locked, agenda_order=order)
-    else:
-        bump_version(locked)
+    bump_version(locked)
     audit_record(
         workspace=locked.workspace,
         actor=membership.user,
@@ -390,17 +426,34 @@ def meeting_start(*, membership: Membership, meeting: Meeting) -> Meeting:
 
 
 @transaction.atomic
-def attendance_set(
-    *, membership: Membership, meeting: Meeting, user: User, present: bool
-) -> Attendance:
+def attendance_record(
+    *, membership: Membership, meeting: Meeting, present: Iterable[int]
+) -> list[Attendance]:
+    """Who attended, of the people expected (:func:`forums.selectors.meeting_people`): the
+    ids in ``present`` were there, the others not. All or nothing, in one write."""
     locked = lock_for_change(meeting, membership)
     ensure_open(locked)
-    ensure_members(locked.workspace, [user], field="user")
-    attendance, _ = Attendance.objects.update_or_create(
-        meeting=locked, user=user, defaults={"present": present}
+    if not locked.is_frozen:
+        raise ValidationError("Start the meeting to record who attended.")
+    expected = {person.pk for person in meeting_people(locked)}
+    present = set(present)
+    if present - expected:
+        raise ValidationError({"present": "Choose among the people the meeting expects."})
+    rows = Attendance.objects.bulk_create(
+        [Attendance(meeting=locked, user_id=pk, present=pk in present) for pk in expected],
+        update_conflicts=True,
+        unique_fields=["meeting", "user"],
+        update_fields=["present"],
     )
     bump_version(locked)
-    return attendance
+    audit_record(
+        workspace=locked.workspace,
+        actor=membership.user,
+        verb="updated",
+        target=locked,
+        summary=f"{membership.user} recorded the attendance of {locked}: {len(present)} present",
+    )
+    return rows
 
 
 @transaction.atomic
@@ -479,8 +532,12 @@ def meeting_end(*, membership: Membership, meeting: Meeting) -> Meeting:
         actor=membership.user,
         verb="ended",
         target=locked,
-        summary=f"{membership.user} ended the meeting {locked}; {len(left)} item(s) carried "
-        "forward",
+        summary=f"{membership.user} ended the meeting {locked}; "
+        + (
+            f"{len(left)} topic(s) carried forward"
+            if following is not None
+            else "no next meeting to carry topics to"
+        ),
     )
     return locked
 

@@ -2,8 +2,9 @@
 
 Every workspace page is wrapped in :func:`workspace_view`, which resolves the workspace from
 the URL and the signed-in person's membership of it: a person of another workspace gets 404
-(the workspace does not exist for them), a member without the role gets 403. Every fetch by
-id goes through :func:`get_scoped`, so an id from another workspace is a 404 too.
+(the workspace does not exist for them), a member without the role gets 403, and a guest gets
+404 for every page above the guest role (only the forums they are invited to exist for them).
+Every fetch by id goes through :func:`get_scoped`, so an id from another workspace is a 404 too.
 """
 
 from collections.abc import Callable, Iterable

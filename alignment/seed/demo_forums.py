@@ -73,10 +73,14 @@ def _past_meeting(demo: Demo, forum: Forum, today: dt.date) -> None:
         title="Brand budget for next quarter",
     )
     services.meeting_start(membership=cmo, meeting=meeting)
-    for person in ("cmo", "sales.lead", "product.lead", "marketing.lead"):
-        services.attendance_set(
-            membership=cmo, meeting=meeting, user=demo.users[person], present=True
-        )
+    services.attendance_record(
+        membership=cmo,
+        meeting=meeting,
+        present=[
+            demo.users[person].pk
+            for person in ("cmo", "sales.lead", "product.lead", "marketing.lead")
+        ],
+    )
     items = {item.title: item for item in meeting.items.all()}
     services.item_record(
         membership=cmo,

@@ -17,7 +17,7 @@ from core.api.fields import MAX_PK, IdList, InWorkspace
 from forums.agenda import Item
 from forums.models import ActionItem, AgendaItem, Forum, Meeting
 from forums.permissions import can_run
-from teams.models import Department, User
+from teams.models import Department, Role, User
 
 # Dates the API plans with: far enough for any forum, and never near the limits of a date.
 FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
@@ -121,7 +121,9 @@ class ForumSerializer(serializers.Serializer):
     purpose = serializers.CharField()
     departments = IdList(help_text="Ids of the participating departments.")
     facilitator = serializers.IntegerField(source="facilitator_id", help_text="A user id.")
-    guests = IdList(help_text="User ids of the invited guests (partners, vendors).")
+    guests = serializers.SerializerMethodField(
+        help_text="User ids of the invited guests (partners, vendors); empty for a guest."
+    )
     timezone = serializers.CharField(help_text="The start time is on this clock.")
     cadence = NamedChoiceField(choices=Forum.Cadence.choices, enum_name="ForumCadenceEnum")
     recurrence = serializers.CharField(
@@ -132,13 +134,23 @@ class ForumSerializer(serializers.Serializer):
     duration_minutes = serializers.IntegerField()
     ical_url = serializers.SerializerMethodField(
         help_text="The forum's iCalendar feed: a secret URL calendar apps fetch without signing "
-        "in. Keep it to the forum's people."
+        "in. Keep it to the forum's people. Null for a guest, who subscribes to their own feed."
     )
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_ical_url(self, forum: Forum) -> str:
+    def _for_guest(self) -> bool:
+        membership = self.context.get("membership")
+        return membership is None or membership.role == Role.GUEST
+
+    @extend_schema_field({"type": "array", "items": {"type": "integer"}})
+    def get_guests(self, forum: Forum) -> list[int]:
+        return [] if self._for_guest() else [guest.pk for guest in forum.guests.all()]
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_ical_url(self, forum: Forum) -> str | None:
+        if self._for_guest():
+            return None
         return settings.SITE_URL + reverse("forum_feed", kwargs={"key": forum.feed_key})
 
 

@@ -100,11 +100,13 @@ class ForumViewSet(WorkspaceScopedViewSet):
 
     def _answer(self, pk: int, *, code: int = status.HTTP_200_OK) -> Response:
         forum = selectors.forum_get(membership=self.request.membership, pk=pk)
-        return Response(ForumSerializer(forum).data, status=code)
+        context = {"membership": self.request.membership}
+        return Response(ForumSerializer(forum, context=context).data, status=code)
 
     def list(self, request: Request, slug: str) -> Response:
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(ForumSerializer(page, many=True).data)
+        context = {"membership": request.membership}
+        return self.get_paginated_response(ForumSerializer(page, many=True, context=context).data)
 
     def retrieve(self, request: Request, slug: str, pk: int) -> Response:
         return self._answer(pk)

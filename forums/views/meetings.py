@@ -247,7 +247,7 @@ def agenda_arrange(request: WorkspaceRequest, pk: int) -> HttpResponse:
     minutes: dict[str, int | None] = {}
     for item_key in order:
         raw = request.POST.get(f"minutes-{item_key}", "").strip()
-        minutes[item_key] = int(raw) if raw.isdigit() else None
+        minutes[item_key] = int(raw) if raw.isdecimal() and raw.isascii() else None
 
     def arrange(meeting: Meeting) -> None:
         services.agenda_arrange(
@@ -260,16 +260,10 @@ def agenda_arrange(request: WorkspaceRequest, pk: int) -> HttpResponse:
 @workspace_view(Role.MEMBER)
 @require_POST
 def attendance_set(request: WorkspaceRequest, pk: int) -> HttpResponse:
-    present = set(request.POST.getlist("present"))
+    present = {int(pk) for pk in request.POST.getlist("present") if pk.isdecimal()}
 
     def record(meeting: Meeting) -> None:
-        for person in selectors.meeting_people(meeting):
-            services.attendance_set(
-                membership=request.membership,
-                meeting=meeting,
-                user=person,
-                present=str(person.pk) in present,
-            )
+        services.attendance_record(membership=request.membership, meeting=meeting, present=present)
 
     return _act(request, pk, record, "Saved who attended.")
 

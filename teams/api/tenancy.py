@@ -6,7 +6,8 @@ They resolve ``<slug>`` to the caller's membership with the same
 ``request.workspace`` and ``request.membership``, filter every queryset to the workspace (so
 an id of another workspace is a 404), and check the role each action needs with
 :class:`HasWorkspaceRole`, which asks ``Membership.has_role`` (too low: 403). Reading needs
-the member role, so guests get 403 unless a view says otherwise.
+the member role; a guest, for whom only the forums they are invited to exist, gets 404 for
+everything above their role.
 """
 
 from typing import Any

@@ -318,3 +318,20 @@ def test_the_cadence_is_said_in_words_and_matches_its_rule(cadence, first, words
         before=after + dt.timedelta(days=120),
     )
     assert next(starts).date() == first
+
+
+@pytest.mark.parametrize(
+    ("rule", "says"),
+    [
+        ("FREQ=WEEKLY;INTERVAL=0", "INTERVAL is a whole number"),
+        ("FREQ=WEEKLY;BYDAY=MO RRULE:FREQ=DAILY", "one rule on one line"),
+        ("FREQ=WEEKLY;BYDAY=MO\nRDATE:20260610T100000", "one rule on one line"),
+        ("FREQ=DAILY;BYHOUR=0,6,12,18", "“BYHOUR=0,6,12,18” cannot be used here"),
+        ("FREQ=WEEKLY;UNTIL=20270101T000000Z", "cannot be used here"),
+        ("FREQ=MONTHLY;COUNT=0", "COUNT is a whole number"),
+        ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=31", "gives no date at all"),
+    ],
+)
+def test_custom_rules_that_would_hang_or_that_a_calendar_could_not_read_are_refused(rule, says):
+    with pytest.raises(ValidationError, match=says):
+        recurrence.rule_clean(rule)

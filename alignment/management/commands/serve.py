@@ -33,11 +33,14 @@ PR_SET_PDEATHSIG = 1
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
+# Looked up here, in the parent: find_library runs a program, which a forked child must not.
+LIBC = ctypes.util.find_library("c") if sys.platform.startswith("linux") else None
+
+
 def _die_with_parent() -> None:
     """In the worker, before it starts: SIGTERM it when this command's process ends."""
-    libc_name = ctypes.util.find_library("c")
-    if sys.platform.startswith("linux") and libc_name:
-        ctypes.CDLL(libc_name, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if LIBC:
+        ctypes.CDLL(LIBC, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _stop_serving(signum: int, frame: FrameType | None) -> None:
@@ -52,18 +55,19 @@ class Command(BaseCommand):
         parser.add_argument("--addr", default="127.0.0.1:8000", help="host:port for the web server")
 
     def handle(self, *args, addr: str, **options) -> None:
-        for stop in STOP_SIGNALS:
-            signal.signal(stop, _stop_serving)
         worker = self._start_worker()
         broker = "Redis" if settings.REDIS_URL else "the embedded file broker"
         database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Web on http://{addr}/ · database: {database} · Celery worker and beat on "
-                f"{broker} · email: {settings.EMAIL_BACKEND.rsplit('.', 2)[-2]}"
-            )
-        )
         try:
+            # From here on, any stop signal ends in the finally below, which stops the worker.
+            for stop in STOP_SIGNALS:
+                signal.signal(stop, _stop_serving)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Web on http://{addr}/ · database: {database} · Celery worker and beat on "
+                    f"{broker} · email: {settings.EMAIL_BACKEND.rsplit('.', 2)[-2]}"
+                )
+            )
             call_command("runserver", addr, use_reloader=False)
         except KeyboardInterrupt:
             pass
