@@ -335,3 +335,70 @@ def test_the_cadence_is_said_in_words_and_matches_its_rule(cadence, first, words
 def test_custom_rules_that_would_hang_or_that_a_calendar_could_not_read_are_refused(rule, says):
     with pytest.raises(ValidationError, match=says):
         recurrence.rule_clean(rule)
+
+
+def test_a_change_of_length_keeps_the_meetings_and_their_ids(acme, forum):
+    before = list(forum.meetings.order_by("starts_at").values_list("pk", "starts_at"))
+    services.forum_update(
+        membership=member(acme.claire),
+        forum=forum,
+        departments=[acme.marketing, acme.sales, acme.product],
+        duration_minutes=90,
+    )
+    after = forum.meetings.order_by("starts_at")
+    assert list(after.values_list("pk", "starts_at")) == before
+    assert set(after.values_list("duration_minutes", flat=True)) == {90}
+
+
+def test_removing_a_guest_changes_the_forum_s_feed_url(acme, forum):
+    membership = member(acme.claire)
+    departments = [acme.marketing, acme.sales, acme.product]
+    services.forum_update(
+        membership=membership, forum=forum, departments=departments, guests=[acme.gus]
+    )
+    forum.refresh_from_db()
+    key = forum.feed_key
+    services.forum_update(membership=membership, forum=forum, departments=departments, guests=[])
+    forum.refresh_from_db()
+    assert forum.feed_key != key
+
+
+def test_attendance_is_recorded_for_the_expected_people_in_one_write(acme, forum, meeting):
+    membership = member(acme.claire)
+    _started(acme, meeting)
+    services.attendance_record(membership=membership, meeting=meeting, present=[acme.leo.pk])
+    attendance = dict(meeting.attendance.values_list("user__username", "present"))
+    assert attendance["leo"] is True
+    assert attendance["claire"] is False
+    with pytest.raises(ValidationError):
+        services.attendance_record(membership=membership, meeting=meeting, present=[acme.ada.pk])
+    assert dict(meeting.attendance.values_list("user__username", "present")) == attendance
+
+
+def test_an_ask_from_a_meeting_keeps_to_the_forum_s_departments_and_active_goals(
+    acme, forum, meeting
+):
+    membership = member(acme.claire)
+    item = services.topic_add(membership=membership, meeting=meeting, title="Help needed")
+    _started(acme, meeting)
+    goal = GoalFactory(
+        workspace=acme.workspace, owner_departments=[acme.marketing], status="on_track"
+    )
+    closed = GoalFactory(
+        workspace=acme.workspace, owner_departments=[acme.marketing], status="missed"
+    )
+    ask = {
+        "membership": membership,
+        "item": item,
+        "from_department": acme.marketing,
+        "to_department": acme.product,
+        "text": "A designer",
+        "due_on": acme.workspace.today() + dt.timedelta(days=3),
+    }
+    with pytest.raises(ValidationError) as error:
+        outcomes.ask_raise(**{**ask, "to_department": acme.operations}, goal=goal)
+    assert "to_department" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        outcomes.ask_raise(**ask, goal=closed)
+    assert "goal" in error.value.message_dict
+    assert outcomes.ask_raise(**ask, goal=goal).to_department == acme.product
