@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("forums", "0004_alter_agendaitem_kind"),
+        ("forums", "0004_agendaitem_kind_conflict"),
         ("goals", "0002_retrospective_win"),
         ("teams", "0002_apitoken"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
