@@ -159,6 +159,10 @@ class DecisionEvidence(models.Model):
     def __str__(self) -> str:
         return f"{self.data.get('name', 'KPI')} at the decision on {self.conflict}"
 
+    @property
+    def chart_id(self) -> str:
+        return f"snapshot-chart-{self.pk}"
+
 
 class Acknowledgement(models.Model):
     """The trade-off one side accepted in the decision, and its lead's acknowledgement (the

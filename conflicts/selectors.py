@@ -80,7 +80,11 @@ def conflict_sides(*, conflict: Conflict, membership: Membership) -> list[Side]:
         position = positions.get(department.pk)
         evidence = list(position.evidence.all()) if position else []
         charts = [
-            {"evidence": e, "data": chart_data(e.kpi, latest.get(e.kpi_id, [])[::-1])}
+            {
+                "evidence": e,
+                "id": f"evidence-chart-{e.pk}",
+                "data": chart_data(e.kpi, latest.get(e.kpi_id, [])[::-1]),
+            }
             for e in evidence
         ]
         sides.append(
