@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "checkins",
     "workshops",
     "forums",
+    "conflicts",
     "alignment",
 ]
 
@@ -185,6 +186,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "sweep-forum-reminders": {
         "task": "forums.tasks.sweep_forum_reminders",
+        "schedule": 5 * 60,
+        "options": {"expires": 4 * 60},
+    },
+    "plan-conflict-escalations": {
+        "task": "conflicts.tasks.plan_conflict_escalations",
+        "schedule": 15 * 60,
+        "options": {"expires": 14 * 60},
+    },
+    "sweep-conflict-reminders": {
+        "task": "conflicts.tasks.sweep_conflict_reminders",
         "schedule": 5 * 60,
         "options": {"expires": 4 * 60},
     },

@@ -1,11 +1,12 @@
 """A meeting's agenda: built from the data until the meeting starts, then frozen.
 
-Before a meeting starts its agenda is read live, for the forum's departments, from the sources
-in :data:`SOURCES`: goals at risk or off track, low-confidence check-ins of the current cycle,
-shared goals whose owner departments' steps report confidence 3 or more points apart, asks
-between the forum's departments that are still open, KPIs past their red threshold, overdue
-action items, decisions due for review. An item whose source is resolved (the goal back on
-track, the ask delivered) is simply no longer found: it drops off by itself. Participants'
+Before a meeting starts its agenda is read live, for the forum's departments: goals at risk or
+off track, low-confidence check-ins of the current cycle, shared goals whose owner departments'
+steps report confidence 3 or more points apart, asks between the forum's departments that are
+still open, KPIs past their red threshold, overdue action items, decisions due for review, and
+the items of the sources other apps register in :data:`AGENDA_SOURCES` (open conflicts between
+the forum's departments). An item whose source is resolved (the goal back on track, the ask
+delivered) is simply no longer found: it drops off by itself. Participants'
 topics are rows (:class:`~forums.models.AgendaItem`) from the start.
 
 Each item has a key ("ask:7", "topic:12"): the facilitator's order and time boxes are stored by
@@ -15,7 +16,7 @@ and from then on the rows are the agenda.
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
@@ -52,6 +53,14 @@ class Item:
     @property
     def kind_label(self) -> str:
         return Kind(self.kind).label
+
+
+# Sources of agenda items from the apps above forums, which forums must not import: each is
+# called with (meeting, the forum's department ids, the workspace slug, the meeting's local
+# day) and returns its items. An app registers its source in its AppConfig.ready()
+# (conflicts.apps).
+AgendaSource = Callable[[Meeting, list[int], str, dt.date], list["Item"]]
+AGENDA_SOURCES: list[AgendaSource] = []
 
 
 def _goal_url(slug: str, pk: int) -> str:
@@ -303,6 +312,8 @@ def agenda_live(meeting: Meeting, *, departments: Iterable[int]) -> list[Item]:
             previous.astimezone(meeting.forum.zone).date() if previous else None,
         ),
     ]
+    for source in AGENDA_SOURCES:
+        items += source(meeting, departments, slug, day)
     for item in items:
         item.minutes = meeting.agenda_minutes.get(item.key)
     items += [_topic(topic) for topic in meeting.items.select_related("added_by")]

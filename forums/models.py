@@ -254,6 +254,7 @@ class AgendaItem(models.Model):
         KPI_RED = "kpi_red", "KPI past its red threshold"
         ACTION_OVERDUE = "action_overdue", "Overdue action item"
         DECISION_REVIEW = "decision_review", "Decision due for review"
+        CONFLICT = "conflict", "Conflict between departments"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     kind = models.CharField(max_length=16, choices=Kind, default=Kind.TOPIC)
@@ -295,7 +296,8 @@ class AgendaItem(models.Model):
 
 
 class Decision(models.Model):
-    """A recorded decision: from a meeting's agenda item (and, later, from a conflict)."""
+    """A recorded decision: from a meeting's agenda item, or recorded directly (a conflict's
+    decision, :func:`forums.outcomes.decision_record_direct`)."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="decisions")
     meeting = models.ForeignKey(

@@ -1,5 +1,5 @@
 """Outcomes of a meeting: decisions (to the workspace's decision log), action items, and asks
-between departments.
+between departments; and decisions recorded outside a meeting (:func:`decision_record_direct`).
 
 Recorded on an agenda item while the meeting runs, by whoever runs it
 (:func:`forums.permissions.can_run`); an action's owner marks it done or dropped.
@@ -23,6 +23,31 @@ from teams.models import Department, Membership, User
 from teams.tenancy import ensure_in_workspace, ensure_members
 
 
+def _decision_save(
+    decision: Decision, departments: list[Department], *, decided_by: User, review_on
+) -> Decision:
+    """The rules every decision meets, wherever it is taken, then the row and its audit."""
+    workspace = decision.workspace
+    if not departments:
+        raise ValidationError({"departments": "Name the departments the decision affects."})
+    ensure_in_workspace(workspace, departments, field="departments")
+    ensure_members(workspace, [decided_by], field="decided_by", guests=False)
+    if review_on is not None and review_on <= workspace.today():
+        raise ValidationError({"review_on": "The review date must be in the future."})
+    decision.full_clean(exclude=["workspace", "meeting", "agenda_item", "decided_by", "created_by"])
+    decision.save()
+    decision.departments.set(departments)
+    where = f" in {decision.meeting}" if decision.meeting else ""
+    audit_record(
+        workspace=workspace,
+        actor=decision.created_by,
+        verb="decided",
+        target=decision,
+        summary=f"Decision{where}: {decision.title}",
+    )
+    return decision
+
+
 @transaction.atomic
 def decision_record(
     *,
@@ -39,13 +64,6 @@ def decision_record(
     ensure_open(locked)
     if not locked.is_frozen:
         raise ValidationError("Start the meeting to record its decisions.")
-    departments = list(departments)
-    if not departments:
-        raise ValidationError({"departments": "Name the departments the decision affects."})
-    ensure_in_workspace(locked.workspace, departments, field="departments")
-    ensure_members(locked.workspace, [decided_by], field="decided_by", guests=False)
-    if review_on is not None and review_on <= locked.workspace.today():
-        raise ValidationError({"review_on": "The review date must be in the future."})
     decision = Decision(
         workspace=locked.workspace,
         meeting=locked,
@@ -56,18 +74,33 @@ def decision_record(
         review_on=review_on,
         created_by=membership.user,
     )
-    decision.full_clean(exclude=["workspace", "meeting", "agenda_item", "decided_by", "created_by"])
-    decision.save()
-    decision.departments.set(departments)
+    _decision_save(decision, list(departments), decided_by=decided_by, review_on=review_on)
     bump_version(locked)
-    audit_record(
-        workspace=locked.workspace,
-        actor=membership.user,
-        verb="decided",
-        target=decision,
-        summary=f"Decision in {locked}: {decision.title}",
-    )
     return decision
+
+
+@transaction.atomic
+def decision_record_direct(
+    *,
+    membership: Membership,
+    title: str,
+    rationale: str,
+    decided_by: User,
+    departments: Iterable[Department],
+    review_on: dt.date | None = None,
+) -> Decision:
+    """A decision taken outside a meeting (a conflict's, by its facilitator or an executive),
+    in the same log and under the same rules. The caller authorizes the actor: forums does not
+    know what the decision settles."""
+    decision = Decision(
+        workspace=membership.workspace,
+        title=title.strip(),
+        rationale=rationale.strip(),
+        decided_by=decided_by,
+        review_on=review_on,
+        created_by=membership.user,
+    )
+    return _decision_save(decision, list(departments), decided_by=decided_by, review_on=review_on)
 
 
 @transaction.atomic

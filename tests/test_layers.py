@@ -20,6 +20,7 @@ LAYERS = [
     "checkins",
     "workshops",
     "forums",
+    "conflicts",
     "alignment",
 ]
 # Beside the layers: they may import any package, and none imports them.

@@ -1,8 +1,8 @@
 """Journey 4: before the monthly forum its agenda already lists the at-risk goal and the open
 ask; the facilitator starts the meeting, records minutes, a decision and two action items,
-which a second participant sees appear without reloading; the decision is in the log.
-
-(Open conflicts join the agenda, and are closed by the decision, with the conflicts issue.)
+which a second participant sees appear without reloading; the decision is in the log. An open
+conflict between two of its departments is on its agenda; the facilitator's decision settles
+it, and it is closed.
 """
 
 import datetime as dt
@@ -11,10 +11,12 @@ import pytest
 from playwright.sync_api import expect
 
 from checkins.models import Ask
+from conflicts import services as conflict_services
+from conflicts.models import Conflict
 from forums.models import Decision
 from goals.models import Goal
 from tests.browser.conftest import sign_in
-from tests.factories import GoalFactory
+from tests.factories import GoalFactory, member
 
 pytestmark = pytest.mark.browser
 
@@ -103,3 +105,36 @@ def test_the_facilitator_runs_the_forum_and_a_participant_follows_live(
     expect(claire.locator("#decision-results")).to_contain_text(decision.title)
     leo.goto("/w/acme/checkins/")
     expect(leo.locator("#my-actions")).to_contain_text("Brief the engineers")
+
+
+def test_an_open_conflict_is_on_the_agenda_and_the_facilitators_decision_closes_it(
+    acme, meeting, new_page
+):
+    conflict = conflict_services.conflict_raise(
+        membership=member(acme.claire),
+        title="Launch budget: brand campaign or cost control",
+        kind=Conflict.Kind.RESOURCES,
+        at_stake="Who gets the launch budget.",
+        raised_by_department=acme.marketing,
+        departments=[acme.product],
+        decide_by=acme.workspace.today() + dt.timedelta(days=10),
+    )
+    claire = new_page()
+    sign_in(claire, "claire")
+    claire.goto(f"/w/acme/meetings/{meeting.pk}/")
+    expect(claire.locator("#agenda")).to_contain_text(conflict.title)
+
+    claire.goto(f"/w/acme/conflicts/{conflict.pk}/")
+    claire.get_by_role("link", name="Decide").click()
+    claire.get_by_label("What was decided").fill("Fund the campaign, cap its cost")
+    claire.get_by_label("Why", exact=True).fill("Reach matters now; costs stay capped.")
+    claire.get_by_label("What Marketing accepts").fill("A capped budget")
+    claire.get_by_label("What Product accepts").fill("Features move a sprint")
+    claire.get_by_role("button", name="Record the decision").click()
+    expect(claire.locator("#conflict-decision")).to_contain_text("Fund the campaign, cap its cost")
+    claire.get_by_role("button", name="Close the conflict").click()
+    expect(claire.locator("#conflict-steps")).to_contain_text("Closed (now)")
+    conflict.refresh_from_db()
+    assert conflict.status == Conflict.Status.CLOSED
+    claire.goto(f"/w/acme/meetings/{meeting.pk}/")
+    expect(claire.locator("#main")).not_to_contain_text(conflict.title)
