@@ -44,7 +44,9 @@ def test_executive_reorders_and_a_member_sees_the_same_order(acme, ranked, new_p
     claire = new_page()
     sign_in(claire, "claire")
     claire.wait_for_load_state("networkidle")
-    claire.get_by_role("navigation", name="Main").get_by_role("link", name="Priorities").click()
+    nav = claire.get_by_role("navigation", name="Main")
+    nav.get_by_role("button", name="Goals").click()
+    nav.get_by_role("link", name="Priorities").click()
     expect(_titles(claire)).to_have_text(
         ["Launch the partner portal", "Cut onboarding to 5 days", "Double trial sign-ups"]
     )

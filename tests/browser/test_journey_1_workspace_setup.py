@@ -45,7 +45,9 @@ def test_admin_sets_up_a_workspace_and_invites_a_lead(db, new_page, settings):
     expect(admin.get_by_role("alert")).to_contain_text("Added the department Customer Success")
     expect(table.get_by_role("link", name="Edit Customer Success")).to_be_visible()
 
-    admin.get_by_role("link", name="People").click()
+    nav = admin.get_by_role("navigation", name="Main")
+    nav.get_by_role("button", name="Team").click()
+    nav.get_by_role("link", name="People").click()
     admin.get_by_label("Email").fill("lena@initech.test")
     admin.get_by_label("Role").select_option("lead")
     admin.get_by_label("Product").check()
