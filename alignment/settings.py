@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "checkins",
     "workshops",
     "forums",
+    "glossary",
     "alignment",
 ]
 

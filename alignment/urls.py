@@ -18,6 +18,7 @@ workspace_patterns = [
     path("", include("checkins.urls")),
     path("", include("integrations.urls")),
     path("", include("forums.urls")),
+    path("", include("glossary.urls")),
     path("", include(calendar_urls.workspace_patterns)),
 ]
 

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from teams.models import Role
 from tests.checkins import routes as checkin_routes
 from tests.forums import routes as forum_routes
+from tests.glossary import routes as glossary_routes
 from tests.goals import routes as goal_routes
 from tests.integrations import routes as integration_routes
 from tests.kpis import routes as kpi_routes
@@ -25,6 +26,7 @@ ROUTES: list[Route] = [
     *workshop_routes.ROUTES,
     *integration_routes.ROUTES,
     *forum_routes.ROUTES,
+    *glossary_routes.ROUTES,
 ]
 
 ROLE_PERSONA = {
