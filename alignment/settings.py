@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.templatetags.static",
                 "template_partials.templatetags.partials",
                 "core.templatetags.numbers",
+                "glossary.templatetags.terms",
             ],
         },
     },
