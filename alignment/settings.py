@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "workshops",
     "forums",
     "conflicts",
+    "glossary",
     "alignment",
 ]
 
@@ -96,6 +97,7 @@ TEMPLATES = [
                 "django.templatetags.static",
                 "template_partials.templatetags.partials",
                 "core.templatetags.numbers",
+                "glossary.templatetags.terms",
             ],
         },
     },

@@ -19,6 +19,7 @@ workspace_patterns = [
     path("", include("integrations.urls")),
     path("", include("forums.urls")),
     path("", include("conflicts.urls")),
+    path("", include("glossary.urls")),
     path("", include(calendar_urls.workspace_patterns)),
 ]
 

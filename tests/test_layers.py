@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = [
     "core",
     "teams",
+    "glossary",
     "integrations",
     "goals",
     "checkins",

@@ -11,6 +11,7 @@ from teams.models import Role
 from tests.checkins import routes as checkin_routes
 from tests.conflicts import routes as conflict_routes
 from tests.forums import routes as forum_routes
+from tests.glossary import routes as glossary_routes
 from tests.goals import routes as goal_routes
 from tests.integrations import routes as integration_routes
 from tests.kpis import routes as kpi_routes
@@ -27,6 +28,7 @@ ROUTES: list[Route] = [
     *integration_routes.ROUTES,
     *forum_routes.ROUTES,
     *conflict_routes.ROUTES,
+    *glossary_routes.ROUTES,
 ]
 
 ROLE_PERSONA = {

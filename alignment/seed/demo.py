@@ -4,8 +4,8 @@ Everything but the measurement and check-in history goes through the services, s
 of the product holds for it. The random numbers come from a fixed seed: every run is the same.
 
 Its people are seeded by demo_people, its KPIs and goals by demo_goals, their check-ins by
-demo_checkins, its forums by demo_forums; this module makes the workspace and runs them in
-order.
+demo_checkins, its forums by demo_forums, its glossary by demo_glossary; this module makes the
+workspace and runs them in order.
 """
 
 import random
@@ -24,6 +24,7 @@ from alignment.seed.common import (
 )
 from alignment.seed.demo_checkins import _demo_checkins
 from alignment.seed.demo_forums import demo_forums
+from alignment.seed.demo_glossary import demo_glossary
 from alignment.seed.demo_goals import DEMO_GOALS, DEMO_KPIS, Demo, _demo_goal, _demo_kpi
 from alignment.seed.demo_people import DEMO_DOMAIN, DEMO_LOGIN, DEMO_PEOPLE, _demo_team, _demo_users
 from goals.services.goals import goal_refresh_progress
@@ -88,4 +89,5 @@ def demo_seed(today: date) -> Workspace:
     for goal, _, _ in demo.checkin_goals:
         goal_refresh_progress(goal=goal)
     demo_forums(demo, today)
+    demo_glossary(demo)
     return workspace

@@ -19,7 +19,7 @@ MINUTES = """**Present:** Claire, Sam, Priya, Maya.
 
 - Trial sign-ups are behind plan; product will ship the onboarding checklist before the
   campaign, not after.
-- Sales asked for a case study per segment; marketing takes it on.
+- Sales asked for a case study per segment of our ICP; marketing takes it on.
 - The brand budget question needs the COO: carried forward to the next forum.
 """
 

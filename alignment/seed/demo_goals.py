@@ -113,13 +113,13 @@ CAC_NOTES = Notes(
     ),
     blockers=(
         "",
-        "Lead scoring still counts students and job seekers as qualified leads.",
+        "Lead scoring still counts students and job seekers as an MQL.",
         "Sales is two reps short until January, so hot leads wait.",
     ),
     next_steps=(
-        "Review the lead-scoring rules together with Sales operations.",
+        "Review what makes an MQL and an SQL together with Sales operations.",
         "Cap display spend at 15% of the paid budget.",
-        "Report acquisition cost by channel in the next check-in.",
+        "Report CAC by channel in the next check-in.",
     ),
 )
 TIME_TO_MARKET_NOTES = Notes(
@@ -130,7 +130,7 @@ TIME_TO_MARKET_NOTES = Notes(
     ),
     blockers=(
         "",
-        "Legal review still takes ten working days for any pricing change.",
+        "Legal review still takes ten working days for any pricing change; its SLA says five.",
         "The staging environment is shared with the data team and often busy.",
     ),
     next_steps=(
@@ -197,7 +197,7 @@ DEMO_GOALS: tuple[tuple[GoalSpec, Notes], ...] = (
             description=(
                 "Targeted campaigns for the new analytics module, referral prompts inside the "
                 "product and demos that tell the same story lift aided awareness among "
-                "independent retailers."
+                "independent retailers who fit our ICP."
             ),
             steps=(
                 GoalSpec(
@@ -247,7 +247,7 @@ DEMO_GOALS: tuple[tuple[GoalSpec, Notes], ...] = (
             priority=2,
             description=(
                 "Spend where buyers already search and follow up faster, so each new customer "
-                "costs less to win."
+                "costs less to win: CAC falls as more of each MQL becomes an SQL."
             ),
             steps=(
                 GoalSpec(
@@ -329,7 +329,7 @@ DEMO_GOALS: tuple[tuple[GoalSpec, Notes], ...] = (
             priority=4,
             description=(
                 "Customers who commit for a year and get value in their first weeks stay "
-                "longer and buy more."
+                "longer and buy more, which is what CLV measures."
             ),
             steps=(
                 GoalSpec(

@@ -86,6 +86,8 @@ def _record_context(request: WorkspaceRequest, meeting: Meeting) -> dict[str, An
         "can_run": can_run(request.membership, forum),
         "poll_seconds": POLL_SECONDS,
         "local_start": timezone.localtime(meeting.starts_at, forum.zone),
+        # The glossary filter marks terms for members; a guest's page explains none of them.
+        "glossary_workspace": None if guest else request.workspace,
     }
 
 
