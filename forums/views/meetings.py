@@ -169,40 +169,30 @@ def _act(
     return _changed(request, meeting, done)
 
 
-@workspace_view(Role.MEMBER)
-@require_POST
-def meeting_start(request: WorkspaceRequest, pk: int) -> HttpResponse:
-    def start(meeting: Meeting) -> None:
-        services.meeting_start(membership=request.membership, meeting=meeting)
+def _step(service: Callable[..., Meeting], done: str) -> Callable[..., HttpResponse]:
+    """The view of one of the meeting's steps (start, end, publish, cancel): a POST that calls
+    ``service`` for whoever runs the meeting, and says ``done``."""
 
-    return _act(request, pk, start, "The meeting has started: its agenda is in the record.")
+    @workspace_view(Role.MEMBER)
+    @require_POST
+    def view(request: WorkspaceRequest, pk: int) -> HttpResponse:
+        def act(meeting: Meeting) -> None:
+            service(membership=request.membership, meeting=meeting)
 
+        return _act(request, pk, act, done)
 
-@workspace_view(Role.MEMBER)
-@require_POST
-def meeting_end(request: WorkspaceRequest, pk: int) -> HttpResponse:
-    def end(meeting: Meeting) -> None:
-        services.meeting_end(membership=request.membership, meeting=meeting)
-
-    return _act(request, pk, end, "The meeting has ended; what was not discussed moves on.")
+    view.__name__ = view.__qualname__ = service.__name__
+    return view
 
 
-@workspace_view(Role.MEMBER)
-@require_POST
-def minutes_publish(request: WorkspaceRequest, pk: int) -> HttpResponse:
-    def publish(meeting: Meeting) -> None:
-        services.minutes_publish(membership=request.membership, meeting=meeting)
-
-    return _act(request, pk, publish, "The minutes are published.")
-
-
-@workspace_view(Role.MEMBER)
-@require_POST
-def meeting_cancel(request: WorkspaceRequest, pk: int) -> HttpResponse:
-    def cancel(meeting: Meeting) -> None:
-        services.meeting_cancel(membership=request.membership, meeting=meeting)
-
-    return _act(request, pk, cancel, "This meeting is cancelled; the series goes on.")
+meeting_start = _step(
+    services.meeting_start, "The meeting has started: its agenda is in the record."
+)
+meeting_end = _step(
+    services.meeting_end, "The meeting has ended; the topics not discussed move on."
+)
+minutes_publish = _step(services.minutes_publish, "The minutes are published.")
+meeting_cancel = _step(services.meeting_cancel, "This meeting is cancelled; the series goes on.")
 
 
 @workspace_view(Role.MEMBER)
