@@ -336,21 +336,24 @@ def agenda_freeze(meeting: Meeting, *, departments: Iterable[int]) -> None:
     """Write the live agenda into the record: every data item becomes a row, and every row
     takes its place and time box."""
     items = agenda_live(meeting, departments=departments)
-    rows = []
+    topics, frozen = [], []
     for position, item in enumerate(items, start=1):
         if item.topic is not None:
             item.topic.position, item.topic.minutes_allotted = position, item.minutes
-            rows.append(item.topic)
+            topics.append(item.topic)
             continue
         kind, _, source = item.key.partition(":")
-        AgendaItem.objects.create(
-            meeting=meeting,
-            kind=kind,
-            title=item.title,
-            details=item.details,
-            source_id=int(source),
-            link=item.url,
-            position=position,
-            minutes_allotted=item.minutes,
+        frozen.append(
+            AgendaItem(
+                meeting=meeting,
+                kind=kind,
+                title=item.title,
+                details=item.details,
+                source_id=int(source),
+                link=item.url,
+                position=position,
+                minutes_allotted=item.minutes,
+            )
         )
-    AgendaItem.objects.bulk_update(rows, ["position", "minutes_allotted"])
+    AgendaItem.objects.bulk_create(frozen)
+    AgendaItem.objects.bulk_update(topics, ["position", "minutes_allotted"])

@@ -17,7 +17,7 @@ from checkins.services.asks import AskDraft, asks_create
 from core.audit import audit_record, update_audited
 from forums.models import ActionItem, AgendaItem, Decision
 from forums.permissions import can_run
-from forums.services import bump_version, ensure_open, lock_for_change
+from forums.services import bump_version, lock_running
 from goals.models import Goal
 from teams.models import Department, Membership, User
 from teams.tenancy import ensure_in_workspace, ensure_members
@@ -60,10 +60,7 @@ def decision_record(
     review_on: dt.date | None = None,
 ) -> Decision:
     """A decision taken on an agenda item; it goes to the workspace's decision log."""
-    locked = lock_for_change(item.meeting, membership)
-    ensure_open(locked)
-    if not locked.is_frozen:
-        raise ValidationError("Start the meeting to record its decisions.")
+    locked = lock_running(item.meeting, membership, doing="record its decisions")
     decision = Decision(
         workspace=locked.workspace,
         meeting=locked,
@@ -113,10 +110,7 @@ def action_create(
     due_on: dt.date,
     department: Department | None = None,
 ) -> ActionItem:
-    locked = lock_for_change(item.meeting, membership)
-    ensure_open(locked)
-    if not locked.is_frozen:
-        raise ValidationError("Start the meeting to record its action items.")
+    locked = lock_running(item.meeting, membership, doing="record its action items")
     ensure_members(locked.workspace, [owner], field="owner", guests=False)
     ensure_in_workspace(locked.workspace, [department], field="department")
     if due_on < locked.workspace.today():
@@ -182,10 +176,7 @@ def ask_raise(
 ) -> Ask:
     """A new ask from one department to another, agreed on an agenda item: it goes to the
     receiving department's inbox like an ask from a check-in, and the item's notes say so."""
-    locked = lock_for_change(item.meeting, membership)
-    ensure_open(locked)
-    if not locked.is_frozen:
-        raise ValidationError("Start the meeting to record the asks it agrees on.")
+    locked = lock_running(item.meeting, membership, doing="record the asks it agrees on")
     if not text.strip():
         raise ValidationError({"text": "Say what is needed."})
     forum_departments = set(locked.forum.departments.values_list("pk", flat=True))

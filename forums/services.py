@@ -285,6 +285,16 @@ def ensure_open(meeting: Meeting) -> None:
         raise ValidationError("The minutes are published: this meeting no longer changes.")
 
 
+def lock_running(meeting: Meeting, membership: Membership, *, doing: str) -> Meeting:
+    """:func:`lock_for_change` for what is recorded while a meeting runs: refused before it
+    starts ("Start the meeting to ``doing``.") and once its minutes are published."""
+    locked = lock_for_change(meeting, membership)
+    ensure_open(locked)
+    if not locked.is_frozen:
+        raise ValidationError(f"Start the meeting to {doing}.")
+    return locked
+
+
 @transaction.atomic
 def meeting_move(
     *,
@@ -431,10 +441,7 @@ def attendance_record(
 ) -> list[Attendance]:
     """Who attended, of the people expected (:func:`forums.selectors.meeting_people`): the
     ids in ``present`` were there, the others not. All or nothing, in one write."""
-    locked = lock_for_change(meeting, membership)
-    ensure_open(locked)
-    if not locked.is_frozen:
-        raise ValidationError("Start the meeting to record who attended.")
+    locked = lock_running(meeting, membership, doing="record who attended")
     expected = {person.pk for person in meeting_people(locked)}
     present = set(present)
     if present - expected:
@@ -460,10 +467,7 @@ def attendance_record(
 def minutes_save(
     *, membership: Membership, meeting: Meeting, minutes: str, shared_with_guests: bool
 ) -> Meeting:
-    locked = lock_for_change(meeting, membership)
-    ensure_open(locked)
-    if not locked.is_frozen:
-        raise ValidationError("Start the meeting to record its minutes.")
+    locked = lock_running(meeting, membership, doing="record its minutes")
     update_audited(
         locked,
         {"minutes": minutes.strip(), "minutes_shared_with_guests": shared_with_guests},
@@ -484,10 +488,7 @@ def item_record(
     *, membership: Membership, item: AgendaItem, discussed: bool, notes: str
 ) -> AgendaItem:
     """Mark an agenda item discussed (or not) and note what was said."""
-    locked = lock_for_change(item.meeting, membership)
-    ensure_open(locked)
-    if not locked.is_frozen:
-        raise ValidationError("Start the meeting to record what was discussed.")
+    locked = lock_running(item.meeting, membership, doing="record what was discussed")
     item.discussed, item.notes = discussed, notes.strip()
     item.save(update_fields=["discussed", "notes"])
     bump_version(locked)

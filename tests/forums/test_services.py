@@ -6,6 +6,8 @@ import zoneinfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from checkins.models import Ask
@@ -402,3 +404,19 @@ def test_an_ask_from_a_meeting_keeps_to_the_forum_s_departments_and_active_goals
         outcomes.ask_raise(**ask, goal=closed)
     assert "goal" in error.value.message_dict
     assert outcomes.ask_raise(**ask, goal=goal).to_department == acme.product
+
+
+def test_starting_a_meeting_makes_the_same_queries_however_long_its_agenda(acme, forum):
+    first, second = forum.meetings.order_by("starts_at")[:2]
+
+    def start(meeting: Meeting, goals: int) -> int:
+        for _ in range(goals):
+            GoalFactory(
+                workspace=acme.workspace, owner_departments=[acme.sales], status="off_track"
+            )
+        with CaptureQueriesContext(connection) as queries:
+            _started(acme, meeting)
+        assert meeting.items.count() == Goal.objects.filter(status="off_track").count()
+        return len(queries)
+
+    assert start(first, 2) == start(second, 8)
