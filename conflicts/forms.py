@@ -7,7 +7,7 @@ from django import forms
 
 from conflicts.models import Conflict, Position
 from core.forms import Form
-from forums.forms import people
+from forums.forms import DecisionFields, people
 from goals.models import KPI, Goal
 from teams.models import Department, Membership
 
@@ -104,28 +104,12 @@ class MoveForm(Form):
     status = forms.ChoiceField(choices=Conflict.Status.choices)
 
 
-class DecideForm(Form):
-    title = forms.CharField(
-        max_length=300,
-        label="What was decided",
-        error_messages={"required": "Say what was decided."},
-    )
-    rationale = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        label="Why",
-        error_messages={"required": "Say why: the log is read months later."},
-    )
+class DecideForm(DecisionFields):
     consulted = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Departments consulted",
-    )
-    review_on = forms.DateField(
-        widget=DATE,
-        required=False,
-        label="Review on",
-        help_text="The decision comes back to the forum's agenda on this date.",
     )
 
     def __init__(self, *args: Any, conflict: Conflict, **kwargs: Any) -> None:

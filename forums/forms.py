@@ -157,7 +157,10 @@ class ItemRecordForm(Form):
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class DecisionForm(Form):
+class DecisionFields(Form):
+    """What every decision in the log says, from a meeting or from a conflict
+    (:class:`conflicts.forms.DecideForm`)."""
+
     title = forms.CharField(
         max_length=300,
         label="What was decided",
@@ -168,18 +171,21 @@ class DecisionForm(Form):
         label="Why",
         error_messages={"required": "Say why: the log is read months later."},
     )
+    review_on = forms.DateField(
+        label="Review on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The decision comes back to the forum's agenda on this date.",
+    )
+
+
+class DecisionForm(DecisionFields):
     decided_by = forms.ModelChoiceField(queryset=None, label="Decided by")
     departments = forms.ModelMultipleChoiceField(
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         label="Departments affected",
         error_messages={"required": "Name the departments the decision affects."},
-    )
-    review_on = forms.DateField(
-        label="Review on",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="The decision comes back to the forum's agenda on this date.",
     )
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
