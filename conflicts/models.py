@@ -47,8 +47,10 @@ class Conflict(models.Model):
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conflicts_raised"
     )
+    # RESTRICT, not PROTECT (here and on the decision): a department or decision with
+    # conflicts cannot be deleted alone, but deleting the whole workspace deletes them all.
     raised_by_department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="conflicts_raised"
+        Department, on_delete=models.RESTRICT, related_name="conflicts_raised"
     )
     departments = models.ManyToManyField(Department, related_name="conflicts")
     goals = models.ManyToManyField(Goal, blank=True, related_name="conflicts")
@@ -63,7 +65,7 @@ class Conflict(models.Model):
     )
     status = models.CharField(max_length=16, choices=Status, default=Status.OPEN)
     decision = models.ForeignKey(
-        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="conflicts"
+        Decision, on_delete=models.RESTRICT, null=True, blank=True, related_name="conflicts"
     )
     # DACI: the departments consulted before the decision (the deciders are its sides).
     consulted = models.ManyToManyField(Department, blank=True, related_name="conflicts_consulted")

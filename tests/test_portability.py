@@ -1,10 +1,9 @@
 """Workspace export and import: the demo round-trips losslessly; bad documents are refused."""
 
-import copy
 import datetime as dt
 import io
 import json
-from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,185 +18,35 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alignment.portability import PLANS, workspace_export, workspace_export_json, workspace_import
-from alignment.seed.common import TIMEZONE
-from alignment.seed.demo import demo_seed
-from checkins.models import CheckIn, Reminder, ReminderPreference
-from checkins.services.asks import AskDraft, ask_respond, asks_create
+from checkins.models import CheckIn
+from conflicts.models import Conflict
 from core.models import AuditEvent
+from forums.models import AgendaItem, Forum
 from goals.models import Goal
-from goals.services.closing import goal_close
-from integrations.services import webhook_create
 from teams.models import Membership, Role, User, Workspace
-from teams.services import membership_remove
 from tests.factories import (
     CheckInFactory,
     CycleFactory,
     GoalFactory,
-    InvitationFactory,
     KPIFactory,
     MeasurementFactory,
     UserFactory,
-    member,
 )
-from workshops import commit
-from workshops import services as workshop_services
+from tests.portability_demo import demo_with_everything, normalised
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
 
 # Workspace models that are deliberately not in the document (see alignment/portability/).
-LEFT_OUT = {"Invitation", "WebhookDelivery", "Notification"}
-
-
-def _demo() -> Workspace:
-    """The demo workspace as ``seed_demo`` makes it, plus what the demo lacks: a committed
-    workshop (proposals, a merge, comments, votes, steps), an ask answered, a closed shared goal
-    with its retrospective and win, reminders, preferences, a webhook, and a former member."""
-    workspace = demo_seed(timezone.localdate(timezone=ZoneInfo(TIMEZONE)))
-    users = {user.username: user for user in User.objects.filter(memberships__workspace=workspace)}
-    departments = {d.kind: d for d in workspace.departments.all()}
-    period = workspace.periods.order_by("start_date")[1]
-    workshop = workshop_services.workshop_create(
-        workspace=workspace,
-        actor=users["cmo"],
-        title="Next quarter: marketing × product",
-        period=period,
-        departments=[departments["marketing"], departments["product"]],
-        participants=[users["product.lead"], users["member"]],
-    )
-    proposals = [
-        workshop_services.proposal_create(
-            workshop=workshop,
-            actor=author,
-            title=title,
-            owner_departments=[departments["marketing"], departments["product"]],
-            metric="Trial sign-ups",
-            unit="sign-ups",
-            baseline=Decimal(1000),
-            target=Decimal(1200 + 100 * n),
-            due_date=period.end_date,
-        )
-        for n, (author, title) in enumerate(
-            [
-                (users["cmo"], "Grow trial sign-ups by 20% with the partner webinar series"),
-                (users["product.lead"], "Grow trial sign-ups with a self-serve demo"),
-                (users["member"], "Grow trial sign-ups by 30% with referral prompts"),
-            ]
-        )
-    ]
-    workshop_services.workshop_advance(workshop=workshop, actor=users["cmo"])
-    workshop_services.comment_create(
-        proposal=proposals[0], actor=users["member"], body="Zoë’s team can host the first one."
-    )
-    # The older proposal merges into a newer one: a reference to a later row.
-    workshop_services.proposal_merge(proposal=proposals[0], into=proposals[2], actor=users["cmo"])
-    workshop_services.workshop_advance(workshop=workshop, actor=users["cmo"])
-    workshop_services.vote_cast(proposal=proposals[2], voter=users["product.lead"])
-    workshop_services.vote_cast(proposal=proposals[1], voter=users["member"])
-    workshop_services.workshop_advance(workshop=workshop, actor=users["cmo"])
-    workshop_services.step_create(
-        proposal=proposals[2],
-        actor=users["product.lead"],
-        department=departments["product"],
-        title="Ship the referral prompt to every admin",
-        metric="Admins reached",
-        unit="%",
-        baseline=Decimal(0),
-        target=Decimal(100),
-        due_date=period.end_date,
-    )
-    workshop_services.workshop_advance(workshop=workshop, actor=users["cmo"])
-    commit.workshop_commit(workshop=workshop, actor=users["cmo"], proposal_ids=[proposals[2].pk])
-
-    checkin = CheckIn.objects.filter(goal__workspace=workspace).order_by("-created_at").first()
-    lead = checkin.goal.owner_departments.order_by("name").first()
-    other = next(d for d in departments.values() if d != lead)
-    (ask,) = asks_create(
-        workspace=workspace,
-        goal=checkin.goal,
-        checkin=checkin,
-        from_department=lead,
-        actor=checkin.author,
-        drafts=[
-            AskDraft(to_department=other, text="Two days of design help", due_on=period.end_date)
-        ],
-        today=timezone.localdate(),
-    )
-    ask_respond(
-        membership=Membership.objects.get(workspace=workspace, user=users["admin"]),
-        ask=ask,
-        action="commit",
-        committed_on=period.end_date,
-    )
-    shared = Goal.objects.filter(workspace=workspace, parent=None, priority=1).get()
-    goal_close(
-        goal=shared,
-        membership=member(users["cmo"]),
-        status=Goal.Status.ACHIEVED,
-        what_worked="Campaigns and demos told one story.",
-        what_to_change="Start the referral prompt earlier.",
-    )
-    Reminder.objects.create(
-        workspace=workspace,
-        cycle=checkin.cycle,
-        goal=checkin.goal,
-        recipient=users["product.lead"],
-        kind=Reminder.Kind.NUDGE,
-        status=Reminder.Status.SENT,
-        attempts=1,
-        sent_at=timezone.now(),
-    )
-    ReminderPreference.objects.create(workspace=workspace, user=users["cmo"], by_email=False)
-    webhook_create(
-        workspace=workspace,
-        actor=users["admin"],
-        url="https://hooks.example.com/alignment",
-        events=["goal.status_changed"],
-    )
-    InvitationFactory(workspace=workspace, invited_by=users["admin"])
-    membership_remove(
-        membership=Membership.objects.get(workspace=workspace, user=users["member"]),
-        actor=users["admin"],
-    )
-    return workspace
-
-
-def _normalised(document: dict) -> dict:
-    """The document with what must differ in a copy set aside: when it was exported, the
-    workspace's name and slug, and ids (each replaced by the row's position in its list)."""
-    doc = copy.deepcopy(document)
-    del doc["exported_at"]
-    del doc["workspace"]["name"], doc["workspace"]["slug"]
-    position = {
-        plan.table.key: {row["id"]: n for n, row in enumerate(doc[plan.table.key])}
-        for plan in PLANS
-    }
-    tables = {plan.table.model._meta.model_name: plan.table.key for plan in PLANS}
-    for plan in PLANS:
-        key = plan.table.key
-        for row in doc[key]:
-            row["id"] = position[key][row["id"]]
-            refs = [*plan.refs, *((f, key) for f in plan.own_refs)]
-            for f, target in refs:
-                row[f.name] = position[target].get(row[f.name])
-            for f, target in plan.lists:
-                row[f.name] = sorted(position[target][ref] for ref in row[f.name])
-    for event in doc["audit_events"]:
-        table = tables.get(event["target_type"], "")
-        if event["target_type"] == "workspace":
-            event["target_id"] = "the workspace"
-        else:
-            event["target_id"] = position.get(table, {}).get(event["target_id"], "gone")
-    return doc
+LEFT_OUT = {"Invitation", "WebhookDelivery", "Notification", "CalendarFeed"}
 
 
 def test_every_model_of_a_workspace_is_exported_or_deliberately_left_out():
     exported = {plan.table.model for plan in PLANS}
     belongs: set = set()
-    models = [
-        m
-        for m in apps.get_models()
-        if m._meta.app_label in {"core", "teams", "goals", "checkins", "workshops", "integrations"}
-    ]
+    # Every app of ours: those whose module is in the repository, not in site-packages.
+    ours = {config.label for config in apps.get_app_configs() if ROOT in Path(config.path).parents}
+    models = [m for m in apps.get_models() if m._meta.app_label in ours]
     changed = True
     while changed:
         changed = False
@@ -212,7 +61,7 @@ def test_every_model_of_a_workspace_is_exported_or_deliberately_left_out():
 
 
 def test_the_demo_workspace_round_trips_into_a_new_workspace():
-    source = _demo()
+    source = demo_with_everything()
     admin = User.objects.get(username="admin")
     exported = workspace_export(workspace=source)
     # Through JSON text, as the file travels.
@@ -235,11 +84,12 @@ def test_the_demo_workspace_round_trips_into_a_new_workspace():
     for hook in exported["webhooks"]:
         hook["active"] = False
     # Reminders still to be sent arrive cancelled: the source workspace sends them.
-    unsent = [r for r in exported["reminders"] if r["status"] in ("pending", "sending")]
-    assert unsent, "the demo should hold a reminder still to be sent"
-    for reminder in unsent:
-        reminder["status"] = "cancelled"
-    assert _normalised(again) == _normalised(exported)
+    for key in ("reminders", "conflict_reminders"):
+        unsent = [r for r in exported[key] if r["status"] in ("pending", "sending")]
+        assert unsent, f"the demo should hold one of its {key} still to be sent"
+        for reminder in unsent:
+            reminder["status"] = "cancelled"
+    assert normalised(again) == normalised(exported)
     # Nothing was shared with, or taken from, the source.
     assert not set(Goal.objects.filter(workspace=copy_).values_list("pk", flat=True)) & set(
         Goal.objects.filter(workspace=source).values_list("pk", flat=True)
@@ -248,7 +98,7 @@ def test_the_demo_workspace_round_trips_into_a_new_workspace():
 
 
 def test_the_round_trip_covers_every_table_and_history_keeps_its_dates():
-    source = _demo()
+    source = demo_with_everything()
     exported = workspace_export(workspace=source)
     empty = sorted(plan.table.key for plan in PLANS if not exported[plan.table.key])
     assert empty == []
@@ -594,3 +444,31 @@ def test_import_command_reports_a_bad_document(acme, tmp_path):
     path.write_text('{"format": "alignment-workspace", "version": 7}')
     with pytest.raises(CommandError, match="version 7"):
         call_command("workspace_import", str(path), "--slug", "x", "--name", "X", "--actor", "ada")
+
+
+def test_a_copy_s_agendas_and_calendars_point_into_the_copy():
+    source = demo_with_everything()
+    copy_ = workspace_import(
+        document=workspace_export(workspace=source),
+        actor=User.objects.get(username="admin"),
+        slug="acme-3",
+        name="Copy",
+    )
+    items = AgendaItem.objects.filter(meeting__workspace=copy_).exclude(link="")
+    assert items
+    assert all(item.link.startswith("/w/acme-3/") for item in items)
+    goals = set(Goal.objects.filter(workspace=copy_).values_list("pk", flat=True))
+    at_risk = items.filter(kind=AgendaItem.Kind.GOAL_AT_RISK)
+    assert at_risk
+    assert {item.source_id for item in at_risk} <= goals
+    old, new = (Forum.objects.get(workspace=w, name="Growth forum") for w in (source, copy_))
+    conflict = Conflict.objects.get(workspace=copy_, title__startswith="Launch budget")
+    meeting = new.meetings.order_by("starts_at").first()
+    key = f"conflict:{conflict.pk}"
+    assert (meeting.agenda_order, meeting.agenda_minutes) == ([key], {key: 20})
+    assert (new.ical_uid, new.feed_key) != (old.ical_uid, old.feed_key)
+    assert set(new.departments.values_list("name", flat=True)) == set(
+        old.departments.values_list("name", flat=True)
+    )
+    guests = Forum.objects.get(workspace=copy_, name="Quarterly partner review").guests
+    assert list(guests.values_list("username", flat=True)) == ["partner"]

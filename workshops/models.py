@@ -228,7 +228,7 @@ class Step(models.Model):
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="steps")
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="workshop_steps"
+        Department, on_delete=models.RESTRICT, related_name="workshop_steps"
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     title = models.CharField(max_length=200)

@@ -32,8 +32,13 @@ Deliberately different after an import:
   or of a kind left out below) keep the negative of their old id as ``target_id``, so they
   can never point at an unrelated object of the new workspace.
 - One activity-log entry records the import itself; the import sends nothing (no email,
-  notification or webhook). Reminders that were still to be sent arrive cancelled (the
-  original workspace sends them); sent and failed ones keep their state.
+  notification or webhook). Reminders that were still to be sent (check-in and forum
+  reminders, conflict escalations) arrive cancelled (the original workspace sends them); sent
+  and failed ones keep their state.
+- Forums arrive as new calendars: a new iCalendar UID (calendar clients would merge two forums
+  with the same one) and a new feed key. A meeting's agenda order and time boxes, and its
+  frozen agenda rows' sources and links, point at the new rows in the new workspace
+  (:mod:`alignment.portability.agendas`).
 
 An export reads every table in one transaction, a constant number of queries, and can be
 streamed row by row (:func:`workspace_export_json`). tests/test_portability.py fails when a
@@ -42,8 +47,8 @@ model that belongs to a workspace is neither in :data:`TABLES` nor left out belo
 Deliberately left out: invitations (one-time links whose tokens are credentials; the accepted
 ones became memberships), webhook deliveries (a log of what was sent from the old workspace,
 with its ids in the payloads), in-app notifications (a person's inbox of links into the old
-workspace), and what belongs to a person rather than a workspace: passwords, sessions, API
-tokens, staff flags.
+workspace), personal calendar feeds (each a secret link of one person), and what belongs to a
+person rather than a workspace: passwords, sessions, API tokens, staff flags.
 """
 
 from alignment.portability.exporting import (

@@ -4,14 +4,22 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from alignment.portability.tables import FORMAT, PLANS, USER_FIELDS, VERSION, WORKSPACE_FIELDS, Plan
+from alignment.portability.tables import (
+    FORMAT,
+    PLANS,
+    USER_FIELDS,
+    USERS,
+    VERSION,
+    WORKSPACE_FIELDS,
+    Plan,
+)
 from core.audit import audit_record
 from teams.models import User, Workspace
 
@@ -20,7 +28,7 @@ EXPORT_CHUNK = 2000
 
 def _dump(value: Any) -> Any:
     """A field's value as JSON: dates and times in ISO 8601, decimals as strings."""
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
@@ -51,31 +59,50 @@ def _people(workspace: Workspace) -> dict[int, dict[str, str]]:
     for plan in PLANS:
         for f in plan.people:
             referenced |= models.Q(pk__in=_of(plan, workspace).values(f.attname))
+        for f, target in plan.lists:
+            if target == USERS:
+                referenced |= models.Q(
+                    pk__in=_links(plan, f, workspace).values(f"{_ends(f)[1]}_id")
+                )
     people = User.objects.filter(referenced).distinct().order_by("username")
     return {row["id"]: row for row in people.values("id", *USER_FIELDS)}
 
 
-def _lists(plan: Plan, workspace: Workspace) -> list[dict[int, list[int]]]:
-    """Each many-to-many field of the table as {row id: [ids]}, one query per field."""
+def _ends(f: models.ManyToManyField) -> tuple[str, str]:
+    return f.m2m_field_name(), f.m2m_reverse_field_name()
+
+
+def _links(plan: Plan, f: models.ManyToManyField, workspace: Workspace) -> models.QuerySet:
+    """The rows of a many-to-many field's link table that start from the workspace's rows."""
+    source, _ = _ends(f)
+    return f.remote_field.through._base_manager.filter(
+        **{f"{source}__{plan.table.scope}": workspace}
+    )
+
+
+def _lists(plan: Plan, workspace: Workspace, usernames: dict[int, str]) -> list[dict[int, list]]:
+    """Each many-to-many field of the table as {row id: [ids, or usernames for people]}, one
+    query per field."""
     found = []
-    for f, _ in plan.lists:
-        source, target = f.m2m_field_name(), f.m2m_reverse_field_name()
+    for f, target_table in plan.lists:
+        source, target = _ends(f)
         links = (
-            f.remote_field.through._base_manager.filter(
-                **{f"{source}__{plan.table.scope}": workspace}
-            )
+            _links(plan, f, workspace)
             .order_by(f"{target}_id")
             .values_list(f"{source}_id", f"{target}_id")
         )
-        by_row: dict[int, list[int]] = defaultdict(list)
+        by_row: dict[int, list] = defaultdict(list)
         for row_id, target_id in links:
-            by_row[row_id].append(target_id)
+            by_row[row_id].append(usernames[target_id] if target_table == USERS else target_id)
+        if target_table == USERS:
+            for names in by_row.values():
+                names.sort()
         found.append(by_row)
     return found
 
 
 def _rows(plan: Plan, workspace: Workspace, usernames: dict[int, str]) -> Iterator[dict]:
-    lists = _lists(plan, workspace)
+    lists = _lists(plan, workspace, usernames)
     people = [f.attname for f in plan.people]
     columns = [
         "pk",

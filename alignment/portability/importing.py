@@ -16,6 +16,7 @@ from alignment.portability.tables import (
     PLANS,
     TARGET_TABLES,
     USER_FIELDS,
+    USERS,
     VERSION,
     WORKSPACE_FIELDS,
     Plan,
@@ -237,10 +238,15 @@ def _parse_table(
         lists = []
         for f, target in plan.lists:
             chosen = data[f.name]
+            known, kind, what = (
+                (usernames, str, "usernames of the document's users")
+                if target == USERS
+                else (ids[target], int, f"ids of rows of {target}")
+            )
             if not isinstance(chosen, list) or not all(
-                _known(ref, ids[target], int, nullable=False) for ref in chosen
+                _known(ref, known, kind, nullable=False) for ref in chosen
             ):
-                problems.add(f"{where}: {f.name}: give a list of ids of rows of {target}.")
+                problems.add(f"{where}: {f.name}: give a list of {what}.")
                 chosen = []
             lists.append(list(dict.fromkeys(chosen)))
         if len(problems.messages) == before:
@@ -423,7 +429,7 @@ def _write_table(
     _insert(table.model, objs)
     ids[table.key] = {row.source_id: row.obj.pk for row in rows if row.source_id is not None}
     _write_own_refs(plan, rows, ids[table.key])
-    _write_lists(plan, rows, ids)
+    _write_lists(plan, rows, ids, people)
 
 
 def _write_own_refs(plan: Plan, rows: list[Row], new_ids: dict[int, int]) -> None:
@@ -442,12 +448,19 @@ def _write_own_refs(plan: Plan, rows: list[Row], new_ids: dict[int, int]) -> Non
     )
 
 
-def _write_lists(plan: Plan, rows: list[Row], ids: dict[str, dict[int, int]]) -> None:
+def _write_lists(
+    plan: Plan, rows: list[Row], ids: dict[str, dict[int, int]], people: dict[str, User]
+) -> None:
     for position, (f, target) in enumerate(plan.lists):
         through = f.remote_field.through
         source, other = f"{f.m2m_field_name()}_id", f"{f.m2m_reverse_field_name()}_id"
         links = [
-            through(**{source: row.obj.pk, other: ids[target][ref]})
+            through(
+                **{
+                    source: row.obj.pk,
+                    other: people[ref].pk if target == USERS else ids[target][ref],
+                }
+            )
             for row in rows
             for ref in row.lists[position]
         ]
@@ -500,6 +513,11 @@ def _write(parsed: Parsed, workspace: Workspace, actor: User) -> None:
     ids: dict[str, dict[int, int]] = {}
     for plan, rows in parsed.tables:
         _write_table(plan, rows, workspace, people, ids, actor)
+    for plan, rows in parsed.tables:
+        if plan.table.rewrite is not None and rows:
+            objs = [row.obj for row in rows]
+            changed = plan.table.rewrite(objs, ids, workspace)
+            plan.table.model._base_manager.bulk_update(objs, changed, batch_size=BATCH_SIZE)
     rows = sum(len(rows) for _, rows in parsed.tables)
     audit_record(
         workspace=workspace,

@@ -9,8 +9,30 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
+from alignment.portability.agendas import items_rewrite, meetings_rewrite
 from checkins.models import Ask, CheckIn, Cycle, Reminder, ReminderPreference
+from conflicts.models import (
+    Acknowledgement,
+    Conflict,
+    ConflictReminder,
+    DecisionEvidence,
+    Evidence,
+    Position,
+)
 from core.models import AuditEvent
+from core.outbox import OutboxRow
+from forums.models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    Decision,
+    Forum,
+    ForumReminder,
+    Meeting,
+    Partner,
+    PartnerNote,
+)
+from glossary.models import Term
 from goals.models import KPI, Goal, Measurement, Period, Retrospective, Win
 from integrations.models import Webhook
 from teams.models import Department, Membership, User, Workspace
@@ -19,6 +41,8 @@ from workshops.models import Proposal, ProposalComment, Step, Vote, Workshop, Wo
 FORMAT = "alignment-workspace"
 VERSION = 1
 USER_FIELDS = ("username", "email", "first_name", "last_name")
+# The "table" a list of people refers to: its entries are usernames, like a person field's.
+USERS = "users"
 
 
 def _pause_webhook(webhook: Webhook) -> None:
@@ -26,10 +50,10 @@ def _pause_webhook(webhook: Webhook) -> None:
     webhook.active = False
 
 
-def _cancel_unsent(reminder: Reminder) -> None:
+def _cancel_unsent(reminder: OutboxRow) -> None:
     """The original workspace sends what was due; its copy must not send it again."""
-    if reminder.status in (Reminder.Status.PENDING, Reminder.Status.SENDING):
-        reminder.status = Reminder.Status.CANCELLED
+    if reminder.status in (OutboxRow.Status.PENDING, OutboxRow.Status.SENDING):
+        reminder.status = OutboxRow.Status.CANCELLED
 
 
 @dataclass(frozen=True)
@@ -46,6 +70,9 @@ class Table:
     # What a row holds until its references to rows of its own table are set (after the
     # insert), where a check constraint ties another field to them.
     placeholders: dict[str, Any] = field(default_factory=dict)
+    # References kept in plain values (not foreign keys): rewritten once every row of the
+    # import has its new id; returns the fields it changed (see alignment.portability.agendas).
+    rewrite: Callable[[list, dict[str, dict[int, int]], Workspace], tuple[str, ...]] | None = None
 
 
 # In the order of the import: each table refers only to tables above it (checked below).
@@ -74,6 +101,24 @@ TABLES = (
     Table("proposal_comments", ProposalComment, "proposal__workshop__workspace"),
     Table("votes", Vote, "workshop__workspace"),
     Table("steps", Step, "proposal__workshop__workspace"),
+    Table("partners", Partner, "workspace"),
+    Table("partner_notes", PartnerNote, "partner__workspace"),
+    # A copy's forums are new calendars: a new iCalendar UID and a new feed key (the key is a
+    # credential, and calendar clients would merge two forums with the same UID).
+    Table("forums", Forum, "workspace", left_out=("ical_uid", "feed_key")),
+    Table("meetings", Meeting, "workspace", rewrite=meetings_rewrite),
+    Table("agenda_items", AgendaItem, "meeting__workspace", rewrite=items_rewrite),
+    Table("attendance", Attendance, "meeting__workspace"),
+    Table("decisions", Decision, "workspace"),
+    Table("actions", ActionItem, "workspace"),
+    Table("forum_reminders", ForumReminder, "workspace", prepare=_cancel_unsent),
+    Table("conflicts", Conflict, "workspace"),
+    Table("positions", Position, "conflict__workspace"),
+    Table("evidence", Evidence, "position__conflict__workspace"),
+    Table("evidence_snapshots", DecisionEvidence, "conflict__workspace"),
+    Table("acknowledgements", Acknowledgement, "conflict__workspace"),
+    Table("conflict_reminders", ConflictReminder, "workspace", prepare=_cancel_unsent),
+    Table("glossary_terms", Term, "workspace"),
     Table("webhooks", Webhook, "workspace", left_out=("secret",), prepare=_pause_webhook),
     Table("audit_events", AuditEvent, "workspace"),
 )
@@ -89,6 +134,7 @@ class Plan:
     people: tuple[models.ForeignKey, ...]
     refs: tuple[tuple[models.ForeignKey, str], ...]  # (field, key of the table it points to)
     own_refs: tuple[models.ForeignKey, ...]  # references to rows of the same table
+    # (field, key of the table it points to, or USERS for a list of people by username)
     lists: tuple[tuple[models.ManyToManyField, str], ...]
 
     @property
@@ -125,6 +171,9 @@ def _plan(table: Table, earlier: dict[type[models.Model], str]) -> Plan:
                 "listed before it in alignment.portability.TABLES."
             )
     for f in table.model._meta.many_to_many:
+        if f.related_model is User:
+            lists.append((f, USERS))
+            continue
         if f.related_model not in earlier:
             raise ImproperlyConfigured(f"{table.key}.{f.name}: its rows are not exported before.")
         lists.append((f, earlier[f.related_model]))

@@ -4,8 +4,8 @@ Everything but the measurement and check-in history goes through the services, s
 of the product holds for it. The random numbers come from a fixed seed: every run is the same.
 
 Its people are seeded by demo_people, its KPIs and goals by demo_goals, their check-ins by
-demo_checkins, its forums by demo_forums, its glossary by demo_glossary; this module makes the
-workspace and runs them in order.
+demo_checkins, its forums by demo_forums, its conflicts by demo_conflicts, its glossary by
+demo_glossary; this module makes the workspace and runs them in order.
 """
 
 import random
@@ -23,6 +23,7 @@ from alignment.seed.common import (
     workspace_delete,
 )
 from alignment.seed.demo_checkins import _demo_checkins
+from alignment.seed.demo_conflicts import demo_conflicts
 from alignment.seed.demo_forums import demo_forums
 from alignment.seed.demo_glossary import demo_glossary
 from alignment.seed.demo_goals import DEMO_GOALS, DEMO_KPIS, Demo, _demo_goal, _demo_kpi
@@ -89,5 +90,6 @@ def demo_seed(today: date) -> Workspace:
     for goal, _, _ in demo.checkin_goals:
         goal_refresh_progress(goal=goal)
     demo_forums(demo, today)
+    demo_conflicts(demo, today)
     demo_glossary(demo)
     return workspace
