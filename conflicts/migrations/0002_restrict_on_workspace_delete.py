@@ -5,22 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conflicts', '0001_initial'),
-        ('forums', '0004_agendaitem_kind_conflict'),
-        ('teams', '0002_apitoken'),
+        ("conflicts", "0001_initial"),
+        ("forums", "0004_agendaitem_kind_conflict"),
+        ("teams", "0002_apitoken"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='conflict',
-            name='decision',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='conflicts', to='forums.decision'),
+            model_name="conflict",
+            name="decision",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.RESTRICT,
+                related_name="conflicts",
+                to="forums.decision",
+            ),
         ),
         migrations.AlterField(
-            model_name='conflict',
-            name='raised_by_department',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='conflicts_raised', to='teams.department'),
+            model_name="conflict",
+            name="raised_by_department",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.RESTRICT,
+                related_name="conflicts_raised",
+                to="teams.department",
+            ),
         ),
     ]

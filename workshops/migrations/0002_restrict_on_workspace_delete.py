@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('teams', '0002_apitoken'),
-        ('workshops', '0001_initial'),
+        ("teams", "0002_apitoken"),
+        ("workshops", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='step',
-            name='department',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='workshop_steps', to='teams.department'),
+            model_name="step",
+            name="department",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.RESTRICT,
+                related_name="workshop_steps",
+                to="teams.department",
+            ),
         ),
     ]
