@@ -5,6 +5,7 @@
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from conflicts import decisions, services
 from conflicts.models import Acknowledgement, Conflict, DecisionEvidence, Evidence, Position
@@ -384,3 +385,23 @@ def test_a_position_makes_the_same_queries_whatever_the_register_holds(
             )
         )
     assert counts[0] == counts[1]
+
+
+def test_the_page_and_the_api_refuse_a_past_review_date_with_the_same_words(
+    acme, api_as, as_user, conflict
+):
+    body = _decision(acme, review_on="2020-01-01")
+    form = {
+        "title": body["title"],
+        "rationale": body["rationale"],
+        "review_on": body["review_on"],
+        **{f"trade_off_{t['department']}": t["trade_off"] for t in body["trade_offs"]},
+    }
+    url = reverse("conflict_decide", kwargs={"ws": "acme", "pk": conflict.pk})
+
+    page = as_user(acme.ada).post(url, form)
+    api = api_as(acme.ada).post(_url(conflict, "decide"), body, format="json")
+
+    assert page.status_code == api.status_code == 400
+    assert page.context["form"].errors["review_on"] == api.json()["review_on"]
+    assert not Decision.objects.exists()

@@ -4,6 +4,7 @@ conflict, naming its facilitator and moving it on, each with its refusals (nothi
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from conflicts import decisions, services
 from conflicts.models import Conflict
@@ -390,3 +391,15 @@ def test_a_bad_change_gets_400(acme, api_as, body, field):
     assert field in response.json()
     conflict.refresh_from_db()
     assert (conflict.status, conflict.facilitator) == (Conflict.Status.OPEN, None)
+
+
+def test_the_page_and_the_api_refuse_one_department_with_the_same_words(acme, api_as, as_user):
+    body = _body(acme, departments=[acme.sales.pk])
+    form = {**body, "at_stake": body["stakes"], "raised_by_department": acme.sales.pk}
+
+    page = as_user(acme.mia).post(reverse("conflict_create", kwargs={"ws": "acme"}), form)
+    api = api_as(acme.mia).post(URL, body, format="json")
+
+    assert page.status_code == api.status_code == 400
+    assert page.context["form"].errors["departments"] == api.json()["departments"]
+    assert not Conflict.objects.exists()
