@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from conflicts.forms import PositionForm
 from conflicts.models import Conflict, Position
-from core.api.fields import IdList, InWorkspace
+from core.api.fields import MAX_IDS, IdList, InWorkspace
 from forums.api.serializers import NamedChoiceField, people
 from goals.models import KPI, Goal
 from teams.models import Department
@@ -202,6 +202,7 @@ class DecideInputSerializer(serializers.Serializer):
     rationale = serializers.CharField(max_length=LONG_TEXT, help_text="Why.")
     trade_offs = TradeOffInputSerializer(
         many=True,
+        max_length=MAX_IDS,
         help_text="What each side accepts: one entry for every involved department, e.g. "
         '`[{"department": 3, "trade_off": "Events wait a quarter."}, ...]`.',
     )
