@@ -7,7 +7,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from checkins import api as checkins_api
+from conflicts import api as conflicts_api
 from forums import api as forums_api
+from glossary import api as glossary_api
 from goals import api as goals_api
 from goals.api.smart import SmartCheck
 from teams.api import views as teams_api
@@ -22,6 +24,8 @@ APP_ROUTES = [
     *checkins_api.routes,
     *workshops_api.routes,
     *forums_api.routes,
+    *conflicts_api.routes,
+    *glossary_api.routes,
 ]
 
 router = SimpleRouter(use_regex_path=False)

@@ -57,6 +57,15 @@ def _snapshot(conflict: Conflict) -> list[DecisionEvidence]:
 
 def _trade_offs(departments: list[Department], trade_offs: Mapping[int, str]) -> dict[int, str]:
     accepted = {pk: (text or "").strip() for pk, text in trade_offs.items()}
+    sides = {d.pk for d in departments}
+    others = Department.objects.filter(pk__in=set(accepted) - sides).order_by("name")
+    if others:
+        raise ValidationError(
+            {
+                "trade_offs": "Only the sides of the conflict accept a trade-off; not a side: "
+                f"{', '.join(map(str, others))}."
+            }
+        )
     missing = [str(d) for d in departments if not accepted.get(d.pk)]
     if missing:
         raise ValidationError(
@@ -87,6 +96,14 @@ def conflict_decide(
     departments = list(locked.departments.all())
     consulted = list(consulted)
     ensure_in_workspace(locked.workspace, consulted, field="consulted")
+    sides = [str(d) for d in consulted if d in departments]
+    if sides:
+        raise ValidationError(
+            {
+                "consulted": "The sides decide; consult departments outside the conflict, not "
+                f"{', '.join(sides)}."
+            }
+        )
     accepted = _trade_offs(departments, trade_offs)
     decision = decision_record_direct(
         membership=membership,

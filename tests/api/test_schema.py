@@ -22,6 +22,7 @@ from alignment.wsgi import application
 from checkins.models import CheckIn
 from checkins.services.cycles import cycle_current
 from teams.models import Membership
+from tests.api.conflicts_helpers import add_term, raise_conflict
 from tests.api.forums_helpers import schema_objects as forum_objects
 from tests.factories import GoalFactory, KPIFactory, MeasurementFactory, PeriodFactory
 from workshops import services as workshop_services
@@ -126,6 +127,8 @@ def api_schema(acme, api_as, settings, _keep_the_test_connection):
         "proposals": proposal.pk,
         "steps": 0,  # no step exists: steps are made in the break-down phase
         **forum_objects(acme),
+        "conflicts": raise_conflict(acme).pk,
+        "glossary": add_term(acme.workspace).pk,
     }
     token = api_as(acme.ada)._credentials["HTTP_AUTHORIZATION"]
     schema = schemathesis.openapi.from_wsgi("/api/schema/", application)

@@ -10,8 +10,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from teams.models import Role
 from tests.api import (
     cases_checkins,
+    cases_conflicts,
     cases_core,
     cases_forums,
+    cases_glossary,
     cases_goals,
     cases_kpis,
     cases_workshops,
@@ -33,6 +35,8 @@ CASES = [
     *cases_kpis.CASES,
     *cases_workshops.CASES,
     *cases_forums.CASES,
+    *cases_conflicts.CASES,
+    *cases_glossary.CASES,
 ]
 
 
