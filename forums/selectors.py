@@ -138,7 +138,9 @@ def _local_midnight(workspace: Workspace, day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=workspace.zone)
 
 
-def decision_log(*, workspace: Workspace, filters: DecisionFilters) -> QuerySet[Decision]:
+def decision_log(
+    *, workspace: Workspace, filters: DecisionFilters = DecisionFilters()
+) -> QuerySet[Decision]:
     """The workspace's decisions, newest first; with words, the best matches first with the
     words marked (:mod:`forums.search`); each with what superseded it and what it superseded.
     Give a page its origins with :func:`forums.sources.origins`."""
@@ -187,6 +189,21 @@ def decision_get(*, membership: Membership, pk: int) -> Decision:
     )
     sources.origins([decision], membership.workspace.slug)
     return decision
+
+
+def decision_replacements(decision: Decision, *, limit: int = 50) -> list[Decision]:
+    """The decisions that may supersede ``decision``: later ones, current, not replacing any
+    other yet; the latest first."""
+    return list(
+        Decision.objects.filter(
+            workspace_id=decision.workspace_id,
+            superseded_by__isnull=True,
+            supersedes__isnull=True,
+            created_at__gte=decision.created_at,
+        )
+        .exclude(pk=decision.pk)
+        .order_by("-created_at", "-pk")[:limit]
+    )
 
 
 DECISION_HEADER = (

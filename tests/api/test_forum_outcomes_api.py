@@ -42,8 +42,13 @@ def test_the_decision_log_lists_every_decision_newest_first(acme, api_as):
         "decided_by": acme.ada.pk,
         "departments": sorted([acme.product.pk, acme.sales.pk]),
         "review_on": str(acme.workspace.today() + dt.timedelta(days=30)),
+        "source": "meeting",
+        "kind": None,
         "meeting": second.meeting_id,
         "forum": second.meeting.forum_id,
+        "conflict": None,
+        "supersedes": None,
+        "superseded_by": None,
     }
 
 
