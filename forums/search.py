@@ -38,6 +38,7 @@ def matching(decisions: QuerySet[Decision], q: str) -> QuerySet[Decision]:
         marks = {"start_sel": START, "stop_sel": STOP, "config": "english"}
         return (
             decisions.annotate(
+                document=vector,
                 rank=SearchRank(vector, query),
                 headline_title=SearchHeadline("title", query, highlight_all=True, **marks),
                 headline_excerpt=SearchHeadline(
@@ -50,7 +51,7 @@ def matching(decisions: QuerySet[Decision], q: str) -> QuerySet[Decision]:
                     **marks,
                 ),
             )
-            .filter(rank__gt=0)
+            .filter(document=query)
             .order_by("-rank", "-created_at", "-pk")
         )
     for word in q.split():
