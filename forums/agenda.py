@@ -245,10 +245,12 @@ def _reviews(
     meeting: Meeting, departments: list[int], slug: str, day: dt.date, since: dt.date | None
 ) -> list[Item]:
     """Decisions whose review date fell since the forum's previous meeting (or ever, for its
-    first one) and is not after this one."""
+    first one) and is not after this one, from a meeting or recorded directly (a conflict's),
+    affecting one of the forum's departments; not those superseded since."""
     decisions = Decision.objects.filter(
         workspace_id=meeting.workspace_id,
         review_on__lte=day,
+        superseded_by__isnull=True,
     ).filter(
         Exists(
             Decision.departments.through.objects.filter(

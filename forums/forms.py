@@ -1,14 +1,17 @@
 """Forms for the forum pages: they parse what people type; the services hold the rules."""
 
 import zoneinfo
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
 
-from core.forms import Form
-from forums.models import ActionItem, Forum, Meeting, Partner, PartnerNote
-from goals.models import Goal
+from core.forms import Form, ObjectChoiceField, ObjectMultipleChoiceField
+from forums import sources
+from forums.models import ActionItem, Decision, Forum, Meeting, Partner, PartnerNote
+from forums.selectors import DecisionFilters
+from goals.models import Goal, Period
 from teams.models import Department, Membership, Role, User, Workspace
 
 TIMEZONES = sorted(zoneinfo.available_timezones())
@@ -244,11 +247,104 @@ class ActionStatusForm(Form):
 
 
 class DecisionSearchForm(Form):
+    """The decision log's filters, in the query string of the page, its CSV and its pages:
+    words, a department, a kind and a source (:mod:`forums.sources`), and when the decision was
+    taken, as a planning period of the workspace or days from and to (both: the days of the
+    period between them)."""
+
     q = forms.CharField(required=False, max_length=200, label="Search")
-    department = forms.IntegerField(required=False, min_value=1)
-    source = forms.ChoiceField(
-        required=False, choices=[("", "All sources"), ("meeting", "Meetings")]
+    department = ObjectChoiceField(required=False, blank="All departments")
+    kind = forms.ChoiceField(required=False, label="Kind")
+    source = forms.ChoiceField(required=False, label="Made in")
+    period = ObjectChoiceField(required=False, blank="Any period", label="Period")
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        departments: Iterable[Department] = (),
+        periods: Iterable[Period] = (),
+    ) -> None:
+        super().__init__(data)
+        self.fields["department"].set_objects(departments, blank="All departments")
+        self.fields["period"].set_objects(periods, blank="Any period")
+        self.fields["kind"].choices = [("", "Any kind"), *sources.kind_choices()]
+        self.fields["source"].choices = [("", "Anywhere"), *sources.source_choices()]
+        # "from" is a Python keyword: the two days cannot be declared as attributes.
+        for name, label in (("from", "Taken from"), ("to", "Taken to")):
+            self.fields[name] = forms.DateField(
+                required=False,
+                label=label,
+                widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+                error_messages={"invalid": "Enter a date such as 2026-03-31."},
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if start and end and start > end:
+            self.add_error("to", "The last day comes on or after the first.")
+        return cleaned
+
+    def filters(self) -> DecisionFilters:
+        """What the log is filtered by; a field given wrong is left out (the form says why)."""
+        self.is_valid()
+        cleaned = self.cleaned_data
+        department, period = cleaned.get("department"), cleaned.get("period")
+        starts = [day for day in (cleaned.get("from"), period and period.start_date) if day]
+        ends = [day for day in (cleaned.get("to"), period and period.end_date) if day]
+        return DecisionFilters(
+            q=cleaned.get("q", "").strip(),
+            department=department.pk if department else None,
+            kind=cleaned.get("kind", ""),
+            source=cleaned.get("source", ""),
+            start=max(starts, default=None),
+            end=min(ends, default=None),
+        )
+
+    @property
+    def filtered(self) -> bool:
+        return any(self.data.get(name) for name in self.fields)
+
+
+class DecisionChangeFields(DecisionFields):
+    """What a decision says, and the departments it affects: to amend it or to supersede it."""
+
+    departments = ObjectMultipleChoiceField(
+        label="Departments affected",
+        error_messages={"required": "Name the departments the decision affects."},
     )
+
+    def __init__(self, *args: Any, departments: Iterable[Department], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["departments"].set_objects(departments)
+
+
+class DecisionAmendForm(DecisionChangeFields):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why amend it",
+        help_text="Kept in the decision's history with what it said before.",
+        error_messages={"required": "Say why the decision is amended: its history says so."},
+    )
+
+
+class DecisionSupersedeForm(DecisionChangeFields):
+    """A new decision that replaces this one."""
+
+
+class DecisionSupersedeByForm(Form):
+    """A later decision, already in the log, that replaces this one."""
+
+    by = ObjectChoiceField(
+        label="Superseded by",
+        blank="Choose a later decision…",
+        error_messages={"required": "Choose the decision that replaces this one."},
+    )
+
+    def __init__(self, *args: Any, decisions: Iterable[Decision], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["by"].set_objects(decisions, blank="Choose a later decision…")
 
 
 class PartnerForm(Form):

@@ -313,6 +313,12 @@ class Decision(models.Model):
     )
     departments = models.ManyToManyField(Department, related_name="decisions")
     review_on = models.DateField("review date", null=True, blank=True)
+    # The decision that replaced this one (:func:`forums.outcomes.decision_supersede`); its
+    # reverse, ``supersedes``, is the one it replaced. A superseded decision stays in the log,
+    # marked, and no longer comes back for review.
+    superseded_by = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="supersedes"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -326,9 +332,42 @@ class Decision(models.Model):
             # Decisions due for review, for agendas and reminders.
             models.Index(fields=["workspace", "review_on"], name="decision_review"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(superseded_by=models.F("pk")),
+                name="decision_not_superseded_by_itself",
+                violation_error_message="A decision cannot supersede itself.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.superseded_by_id is not None
+
+
+class DecisionRevision(models.Model):
+    """A decision as it stood before one amendment: its previous what, why, review date and
+    departments, who amended it, when, and why."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="revisions")
+    title = models.CharField("what was decided", max_length=300)
+    rationale = models.TextField("why")
+    review_on = models.DateField("review date", null=True, blank=True)
+    departments = models.ManyToManyField(Department, blank=True, related_name="+")
+    reason = models.TextField("why it was amended")
+    amended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    amended_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-amended_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.decision} before {self.amended_at:%Y-%m-%d %H:%M}"
 
 
 class ActionItem(models.Model):
@@ -415,8 +454,10 @@ class CalendarFeed(models.Model):
 class ForumReminder(OutboxRow):
     """One forum reminder to one person, sent exactly once (see :class:`core.outbox.OutboxRow`):
     a meeting's agenda, the facilitator's prompts to prepare it and to publish the minutes, an
-    action item's owner's reminders. Meeting kinds are keyed by (meeting, recipient, kind),
-    action kinds by (action, recipient, kind)."""
+    action item's owner's reminders, a decision's owners' review reminder. Meeting kinds are
+    keyed by (meeting, recipient, kind), action kinds by (action, recipient, kind), the review
+    by (decision, recipient, kind, review_on): a decision amended to a later review date comes
+    back once more on that date."""
 
     class Kind(models.TextChoices):
         PREPARE = "agenda_prepare", "Prepare the agenda"
@@ -424,6 +465,7 @@ class ForumReminder(OutboxRow):
         MINUTES = "minutes_due", "Minutes not published a day after the meeting"
         ACTION_DUE = "action_due", "Action item due"
         ACTION_OVERDUE = "action_overdue", "Action item overdue"
+        DECISION_REVIEW = "decision_review", "Decision due for review"
 
     MEETING_KINDS = (Kind.PREPARE, Kind.AGENDA, Kind.MINUTES)
     ACTION_KINDS = (Kind.ACTION_DUE, Kind.ACTION_OVERDUE)
@@ -437,6 +479,11 @@ class ForumReminder(OutboxRow):
     action = models.ForeignKey(
         ActionItem, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
     )
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    # The review date a decision's reminder is for.
+    review_on = models.DateField(null=True, blank=True)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_reminders"
     )
@@ -451,17 +498,30 @@ class ForumReminder(OutboxRow):
             models.UniqueConstraint(
                 fields=["action", "recipient", "kind"], name="forum_reminder_once_per_action"
             ),
+            models.UniqueConstraint(
+                fields=["decision", "recipient", "kind", "review_on"],
+                name="forum_reminder_once_per_review",
+            ),
             models.CheckConstraint(
                 condition=(
                     models.Q(
                         kind__in=["agenda_prepare", "meeting_agenda", "minutes_due"],
                         meeting__isnull=False,
                         action__isnull=True,
+                        decision__isnull=True,
                     )
                     | models.Q(
                         kind__in=["action_due", "action_overdue"],
                         action__isnull=False,
                         meeting__isnull=True,
+                        decision__isnull=True,
+                    )
+                    | models.Q(
+                        kind="decision_review",
+                        decision__isnull=False,
+                        review_on__isnull=False,
+                        meeting__isnull=True,
+                        action__isnull=True,
                     )
                 ),
                 name="forum_reminder_kind_has_its_key",
@@ -469,5 +529,10 @@ class ForumReminder(OutboxRow):
         ]
 
     def __str__(self) -> str:
-        about = f"meeting {self.meeting_id}" if self.meeting_id else f"action {self.action_id}"
+        if self.meeting_id:
+            about = f"meeting {self.meeting_id}"
+        elif self.action_id:
+            about = f"action {self.action_id}"
+        else:
+            about = f"decision {self.decision_id}"
         return f"{self.get_kind_display()} to {self.recipient_id} about {about}"

@@ -3,24 +3,52 @@ between departments; and decisions recorded outside a meeting (:func:`decision_r
 
 Recorded on an agenda item while the meeting runs, by whoever runs it
 (:func:`forums.permissions.can_run`); an action's owner marks it done or dropped.
+
+A decision is later amended in place, its previous values kept as a
+:class:`~forums.models.DecisionRevision` (:func:`decision_amend`), or superseded by a new
+decision (:func:`decision_supersede`) or a later one (:func:`decision_supersede_by`), by whoever
+took it, executives and admins. Every decision recorded, and every supersede, sends the
+``decision.recorded`` webhook (:func:`decision_recorded_emit`).
 """
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 
 from checkins.models import Ask
 from checkins.services.asks import AskDraft, asks_create
 from core.audit import audit_record, update_audited
-from forums.models import ActionItem, AgendaItem, Decision
-from forums.permissions import can_run
+from forums import sources
+from forums.models import ActionItem, AgendaItem, Decision, DecisionRevision, ForumReminder
+from forums.permissions import can_run, ensure_can_change_decision
 from forums.services import bump_version, lock_running
 from goals.models import Goal
+from integrations.models import Event
+from integrations.services import webhook_emit
 from teams.models import Department, Membership, User
 from teams.tenancy import ensure_in_workspace, ensure_members
+
+REVIEW_IN_FUTURE = "The review date must be in the future."
+
+
+def _check_words(title: str, rationale: str) -> None:
+    if not title.strip():
+        raise ValidationError({"title": "Say what was decided."})
+    if not rationale.strip():
+        raise ValidationError({"rationale": "Say why: the log is read months later."})
+
+
+def _check_departments(decision: Decision, departments: list[Department]) -> None:
+    if not departments:
+        raise ValidationError({"departments": "Name the departments the decision affects."})
+    ensure_in_workspace(decision.workspace, departments, field="departments")
 
 
 def _decision_save(
@@ -28,12 +56,11 @@ def _decision_save(
 ) -> Decision:
     """The rules every decision meets, wherever it is taken, then the row and its audit."""
     workspace = decision.workspace
-    if not departments:
-        raise ValidationError({"departments": "Name the departments the decision affects."})
-    ensure_in_workspace(workspace, departments, field="departments")
+    _check_words(decision.title, decision.rationale)
+    _check_departments(decision, departments)
     ensure_members(workspace, [decided_by], field="decided_by", guests=False)
     if review_on is not None and review_on <= workspace.today():
-        raise ValidationError({"review_on": "The review date must be in the future."})
+        raise ValidationError({"review_on": REVIEW_IN_FUTURE})
     decision.full_clean(exclude=["workspace", "meeting", "agenda_item", "decided_by", "created_by"])
     decision.save()
     decision.departments.set(departments)
@@ -73,6 +100,7 @@ def decision_record(
     )
     _decision_save(decision, list(departments), decided_by=decided_by, review_on=review_on)
     bump_version(locked)
+    decision_recorded_emit(decision, actor=membership.user)
     return decision
 
 
@@ -97,7 +125,217 @@ def decision_record_direct(
         review_on=review_on,
         created_by=membership.user,
     )
-    return _decision_save(decision, list(departments), decided_by=decided_by, review_on=review_on)
+    _decision_save(decision, list(departments), decided_by=decided_by, review_on=review_on)
+    decision_recorded_emit(decision, actor=membership.user)
+    return decision
+
+
+# --- The decision.recorded webhook -------------------------------------------------------------
+
+
+def _person(user: User) -> dict:
+    return {"id": user.pk, "name": user.get_full_name() or user.username}
+
+
+def decision_payload(decision: Decision, *, actor: User) -> dict:
+    """The ``data`` of ``decision.recorded``: ``{"decision": {"id", "title", "rationale",
+    "review_on", "departments": [ids], "decided_by": {"id", "name"}, "url"}, "source": {"name",
+    "id", "label", "url"}, "kind", "supersedes": {"id", "title"} or null, "actor": {"id",
+    "name"}}``. The source is where it was made (:mod:`forums.sources`: "meeting" and the
+    meeting's id, "conflict" and the conflict's, or "direct"); ``kind`` is the kind it has there
+    (a conflict's), or null. The decision needs ``origin`` (:func:`forums.sources.origins`)."""
+    origin, slug = decision.origin, decision.workspace.slug
+    before = getattr(decision, "supersedes", None)
+    path = reverse("decision_detail", kwargs={"ws": slug, "pk": decision.pk})
+    return {
+        "decision": {
+            "id": decision.pk,
+            "title": decision.title,
+            "rationale": decision.rationale,
+            "review_on": decision.review_on,
+            "departments": [department.pk for department in decision.departments.all()],
+            "decided_by": _person(decision.decided_by),
+            "url": settings.SITE_URL + path,
+        },
+        "source": {
+            "name": origin.source,
+            "id": origin.id,
+            "label": origin.label,
+            "url": settings.SITE_URL + origin.url if origin.url else None,
+        },
+        "kind": origin.kind or None,
+        "supersedes": {"id": before.pk, "title": before.title} if before else None,
+        "actor": _person(actor),
+    }
+
+
+def _emit_recorded(decision_id: int, actor_id: int) -> None:
+    decision = (
+        Decision.objects.select_related("workspace", "decided_by", "meeting__forum", "supersedes")
+        .prefetch_related(Prefetch("departments", queryset=Department.objects.order_by("pk")))
+        .filter(pk=decision_id)
+        .first()
+    )
+    actor = User.objects.filter(pk=actor_id).first()
+    if decision is None or actor is None:
+        return
+    sources.origins([decision], decision.workspace.slug)
+    with transaction.atomic():
+        webhook_emit(
+            workspace=decision.workspace,
+            event=Event.DECISION_RECORDED,
+            payload=decision_payload(decision, actor=actor),
+        )
+
+
+def decision_recorded_emit(decision: Decision, *, actor: User) -> None:
+    """Send ``decision.recorded`` (:func:`decision_payload`) once the transaction that records
+    the decision commits: by then its source has linked it (a conflict to its decision, which
+    happens after :func:`decision_record_direct` returns), and a rolled-back decision sends
+    nothing. Its deliveries are then written and sent as every webhook's
+    (:func:`integrations.services.webhook_emit`)."""
+    transaction.on_commit(partial(_emit_recorded, decision.pk, actor.pk), robust=True)
+
+
+# --- Amend and supersede -----------------------------------------------------------------------
+
+
+def _lock_decision(membership: Membership, decision: Decision) -> Decision:
+    """The decision, locked, once the person may change it and it is not superseded."""
+    locked = (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("workspace", "superseded_by")
+        .get(pk=decision.pk, workspace=membership.workspace)
+    )
+    ensure_can_change_decision(membership, locked)
+    if locked.is_superseded:
+        raise ValidationError(
+            f"This decision was already superseded by “{locked.superseded_by}”: "
+            "amend or supersede that one instead."
+        )
+    return locked
+
+
+@transaction.atomic
+def decision_amend(
+    *,
+    membership: Membership,
+    decision: Decision,
+    title: str,
+    rationale: str,
+    departments: Iterable[Department],
+    review_on: dt.date | None,
+    reason: str,
+) -> Decision:
+    """Change what was decided, why, its review date or its departments in place, keeping what
+    it said before, who changed it, when and why as a revision."""
+    locked = _lock_decision(membership, decision)
+    title, rationale, reason = title.strip(), rationale.strip(), reason.strip()
+    departments = sorted(set(departments), key=lambda department: department.name)
+    _check_words(title, rationale)
+    _check_departments(locked, departments)
+    before = list(locked.departments.order_by("name"))
+    fields = {"title": title, "rationale": rationale, "review_on": review_on}
+    changed = [name for name, value in fields.items() if getattr(locked, name) != value]
+    if before != departments:
+        changed.append("departments")
+    if not changed:
+        raise ValidationError(
+            "Nothing changed: change what was decided, why, the review date or the departments."
+        )
+    if "review_on" in changed and review_on is not None and review_on <= locked.workspace.today():
+        raise ValidationError({"review_on": REVIEW_IN_FUTURE})
+    if not reason:
+        raise ValidationError({"reason": "Say why the decision is amended: its history says so."})
+    revision = DecisionRevision.objects.create(
+        decision=locked,
+        title=locked.title,
+        rationale=locked.rationale,
+        review_on=locked.review_on,
+        reason=reason,
+        amended_by=membership.user,
+    )
+    revision.departments.set(before)
+    update_audited(
+        locked,
+        fields,
+        workspace=locked.workspace,
+        actor=membership.user,
+        summary=f"{membership.user} amended the decision “{title}”: {reason}",
+        related={"departments": ([str(d) for d in before], [str(d) for d in departments])},
+    )
+    locked.departments.set(departments)
+    return locked
+
+
+def _link(membership: Membership, old: Decision, new: Decision) -> None:
+    """Mark ``old`` superseded by ``new``, cancel its pending review reminders, and send
+    ``decision.recorded`` for ``new``."""
+    update_audited(
+        old,
+        {"superseded_by": new},
+        workspace=old.workspace,
+        actor=membership.user,
+        summary=f"{membership.user} superseded the decision “{old.title}” by “{new.title}”",
+    )
+    ForumReminder.objects.filter(decision=old, status=ForumReminder.Status.PENDING).update(
+        status=ForumReminder.Status.CANCELLED
+    )
+    decision_recorded_emit(new, actor=membership.user)
+
+
+@transaction.atomic
+def decision_supersede(
+    *,
+    membership: Membership,
+    decision: Decision,
+    title: str,
+    rationale: str,
+    departments: Iterable[Department],
+    review_on: dt.date | None = None,
+) -> Decision:
+    """Record a new decision, taken by the person, that replaces ``decision``: the old one
+    stays in the log, marked superseded, linked both ways, and no longer comes back for
+    review."""
+    locked = _lock_decision(membership, decision)
+    new = Decision(
+        workspace=locked.workspace,
+        title=title.strip(),
+        rationale=rationale.strip(),
+        decided_by=membership.user,
+        review_on=review_on,
+        created_by=membership.user,
+    )
+    _decision_save(new, list(departments), decided_by=membership.user, review_on=review_on)
+    _link(membership, locked, new)
+    return new
+
+
+@transaction.atomic
+def decision_supersede_by(*, membership: Membership, decision: Decision, by: Decision) -> Decision:
+    """Mark ``decision`` superseded by a later decision already in the log (one taken in a
+    meeting since, say)."""
+    locked = _lock_decision(membership, decision)
+    if by.pk == locked.pk:
+        raise ValidationError({"by": "A decision cannot supersede itself."})
+    replacement = (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("supersedes")
+        .filter(pk=by.pk, workspace=membership.workspace)
+        .first()
+    )
+    if replacement is None:
+        raise ValidationError({"by": "Choose a decision of this workspace."})
+    if replacement.is_superseded:
+        raise ValidationError({"by": f"“{replacement}” is superseded too: choose a current one."})
+    if getattr(replacement, "supersedes", None) is not None:
+        raise ValidationError(
+            {"by": f"“{replacement}” already supersedes “{replacement.supersedes}”."}
+        )
+    if (replacement.created_at, replacement.pk) < (locked.created_at, locked.pk):
+        raise ValidationError({"by": "A decision is superseded by a later one."})
+    _link(membership, locked, replacement)
+    return replacement
 
 
 @transaction.atomic

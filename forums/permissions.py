@@ -3,14 +3,15 @@
 Everyone in the workspace but guests sees every forum; a guest sees only the forums they are
 invited to, and in them only what is shared with guests. The facilitator, executives and admins
 run a forum's meetings; its participants (the facilitator, and the members and leads of its
-departments) add topics; admins and executives set forums up.
+departments) add topics; admins and executives set forums up. A decision is amended or
+superseded by whoever took it, executives and admins.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from forums.models import Forum
+from forums.models import Decision, Forum
 from teams.models import Department, Membership, Role
 
 RUN_REFUSED = "Only the forum's facilitator, executives and admins run its meetings."
@@ -52,3 +53,16 @@ def is_participant(membership: Membership, forum: Forum) -> bool:
 def ensure_participant(membership: Membership, forum: Forum) -> None:
     if not is_participant(membership, forum):
         raise PermissionDenied(TOPIC_REFUSED)
+
+
+DECISION_REFUSED = "Only whoever took the decision, executives and admins amend or supersede it."
+
+
+def can_change_decision(membership: Membership, decision: Decision) -> bool:
+    """The decider, executives and admins amend a decision or supersede it."""
+    return decision.decided_by_id == membership.user_id or membership.has_role(Role.EXECUTIVE)
+
+
+def ensure_can_change_decision(membership: Membership, decision: Decision) -> None:
+    if not can_change_decision(membership, decision):
+        raise PermissionDenied(DECISION_REFUSED)

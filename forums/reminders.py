@@ -9,12 +9,16 @@ Who hears of what, and when (planned every 15 minutes by :func:`forum_reminders_
   published;
 * an action item's owner, on the day before it is due (from 09:00 in the workspace's
   timezone, as for check-ins: :func:`checkins.cycles.reminder_day`), and once when it is
-  overdue.
+  overdue;
+* a decision's owners (whoever took it and the leads of its departments), on its review date
+  from 09:00 in the workspace's timezone (the forum agendas list it too:
+  :func:`forums.agenda._reviews`).
 
-Every reminder is a row, keyed by (meeting, recipient, kind) or (action, recipient, kind),
-written before anything is sent; :mod:`core.outbox` enqueues, claims, sends and sweeps the rows.
-Cancelled meetings and closed actions get nothing, and a row whose meeting was cancelled or
-whose action was closed before it went out is cancelled unsent.
+Every reminder is a row, keyed by (meeting, recipient, kind), (action, recipient, kind) or
+(decision, recipient, kind, review date), written before anything is sent; :mod:`core.outbox`
+enqueues, claims, sends and sweeps the rows. Cancelled meetings, closed actions and superseded
+decisions get nothing, and a row whose meeting was cancelled, whose action was closed or whose
+decision was superseded (or given another review date) before it went out is cancelled unsent.
 """
 
 from collections import defaultdict
@@ -33,7 +37,7 @@ from checkins.cycles import reminder_day
 from checkins.services.reminders import wants_email
 from core import outbox
 from forums.agenda import Item, agenda_of
-from forums.models import ActionItem, Forum, ForumReminder, Meeting
+from forums.models import ActionItem, Decision, Forum, ForumReminder, Meeting
 from teams.models import Department, Membership, Role, Workspace
 
 PREPARE_AHEAD = timedelta(days=2)
@@ -130,6 +134,38 @@ def _action_rows(workspace: Workspace, now: datetime, members: set[int]) -> Iter
             yield {"action_id": pk, "recipient_id": owner, "kind": kind}
 
 
+def _decision_rows(workspace: Workspace, now: datetime, members: set[int]) -> Iterator[dict]:
+    """The owners of each decision not superseded whose review date has come: whoever took
+    it and the leads of its departments, those still in the workspace."""
+    day = reminder_day(workspace, now)
+    decisions = list(
+        Decision.objects.filter(
+            workspace=workspace,
+            superseded_by__isnull=True,
+            review_on__gte=day - CATCH_UP,
+            review_on__lte=day,
+        ).values_list("pk", "decided_by_id", "review_on")
+    )
+    if not decisions:
+        return
+    owners: dict[int, set[int]] = defaultdict(set)
+    for pk, decided_by, _ in decisions:
+        owners[pk].add(decided_by)
+    leads = Decision.departments.through.objects.filter(
+        decision_id__in=owners, department__lead__isnull=False
+    ).values_list("decision_id", "department__lead_id")
+    for pk, lead in leads:
+        owners[pk].add(lead)
+    for pk, _, review_on in decisions:
+        for person in sorted(owners[pk] & members):
+            yield {
+                "decision_id": pk,
+                "recipient_id": person,
+                "kind": Kind.DECISION_REVIEW,
+                "review_on": review_on,
+            }
+
+
 @transaction.atomic
 def forum_reminders_plan(*, workspace: Workspace, now: datetime | None = None) -> list[int]:
     """Write the forum reminders due at ``now`` in the workspace and enqueue them; returns the
@@ -138,7 +174,7 @@ def forum_reminders_plan(*, workspace: Workspace, now: datetime | None = None) -
     members = set(workspace.memberships.values_list("user_id", flat=True))
     rows = [
         ForumReminder(workspace=workspace, **fields)
-        for found in (_meeting_rows, _minutes_rows, _action_rows)
+        for found in (_meeting_rows, _minutes_rows, _action_rows, _decision_rows)
         for fields in found(workspace, now, members)
     ]
     return OUTBOX.record(rows, queued=ForumReminder.objects.filter(workspace=workspace), now=now)
@@ -223,6 +259,13 @@ def _action_content(row: ForumReminder, context: dict[str, Any]) -> dict[str, An
     return {"context": context, "title": titles[row.kind], "url": path}
 
 
+def _decision_content(row: ForumReminder, context: dict[str, Any]) -> dict[str, Any]:
+    decision = row.decision
+    path = reverse("decision_detail", kwargs={"ws": row.workspace.slug, "pk": decision.pk})
+    context.update(decision=decision, url=_absolute(path))
+    return {"context": context, "title": f"Decision due for review: {decision.title}", "url": path}
+
+
 class _ForumReminders(outbox.Outbox):
     """Forum reminders in :mod:`core.outbox`."""
 
@@ -233,7 +276,7 @@ class _ForumReminders(outbox.Outbox):
 
     def read(self, ids: list[int]) -> dict[int, ForumReminder]:
         """The rows with ``by_email`` and the recipient's ``role``, their meetings (with each
-        forum and its departments) and actions, and the agendas to send."""
+        forum and its departments), actions and decisions, and the agendas to send."""
         role = Membership.objects.filter(
             workspace=OuterRef("workspace_id"), user=OuterRef("recipient_id")
         ).values("role")[:1]
@@ -253,20 +296,28 @@ class _ForumReminders(outbox.Outbox):
         actions = ActionItem.objects.select_related("meeting__forum").in_bulk(
             {row.action_id for row in batch.values()} - {None}
         )
+        decisions = Decision.objects.select_related("meeting__forum").in_bulk(
+            {row.decision_id for row in batch.values()} - {None}
+        )
         for row in batch.values():
             if row.meeting_id is not None:
                 row.meeting = meetings[row.meeting_id]
-            else:
+            elif row.action_id is not None:
                 row.action = actions[row.action_id]
+            else:
+                row.decision = decisions[row.decision_id]
         _agendas([row for row in batch.values() if row.meeting_id is not None])
         return batch
 
     def still_due(self, row: ForumReminder, now: datetime) -> bool:
         """The recipient still in the workspace; the meeting not cancelled, started or past;
         the minutes not published; the action open, still its owner's, and (not) overdue as its
-        kind says."""
+        kind says; the decision not superseded and still due for review on the row's date."""
         if row.role is None:
             return False
+        if row.kind == Kind.DECISION_REVIEW:
+            decision = row.decision
+            return not decision.is_superseded and decision.review_on == row.review_on
         if row.kind in ForumReminder.ACTION_KINDS:
             action = row.action
             if action.status != ActionItem.Status.OPEN or action.owner_id != row.recipient_id:
@@ -288,7 +339,12 @@ class _ForumReminders(outbox.Outbox):
             "guest": row.role == Role.GUEST,
             "settings_url": _absolute(settings_path),
         }
-        make = _action_content if row.kind in ForumReminder.ACTION_KINDS else _meeting_content
+        if row.kind in ForumReminder.ACTION_KINDS:
+            make = _action_content
+        elif row.kind == Kind.DECISION_REVIEW:
+            make = _decision_content
+        else:
+            make = _meeting_content
         return {"template": f"emails/forum_{row.kind}", **make(row, context)}
 
     def enqueue(self, ids: list[int]) -> None:

@@ -5,18 +5,25 @@ Every fetch by id goes through :func:`forum_get`, :func:`meeting_get`, :func:`it
 forum a guest is not invited to.
 """
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
+import datetime as dt
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
+from forums import search, sources
 from forums.models import (
     ActionItem,
     AgendaItem,
     Attendance,
     Decision,
+    DecisionRevision,
     Forum,
     Meeting,
     Partner,
@@ -113,45 +120,137 @@ def meeting_people(meeting: Meeting) -> list[User]:
     )
 
 
+@dataclass(frozen=True)
+class DecisionFilters:
+    """What the decision log is filtered by (the page's form, the CSV, the API): words, a
+    department, a kind and a source (:mod:`forums.sources`), and the days it was taken on, in
+    the workspace's timezone, from ``start`` to ``end`` included."""
+
+    q: str = ""
+    department: int | None = None
+    kind: str = ""
+    source: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+def _local_midnight(workspace: Workspace, day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=workspace.zone)
+
+
 def decision_log(
-    *, workspace: Workspace, q: str = "", department: int | None = None, source: str = ""
+    *, workspace: Workspace, filters: DecisionFilters = DecisionFilters()
 ) -> QuerySet[Decision]:
-    """The workspace's decisions, newest first; with ``q``, the best matches first
-    (PostgreSQL full-text search, ranked; elsewhere a plain search of the words)."""
+    """The workspace's decisions, newest first; with words, the best matches first with the
+    words marked (:mod:`forums.search`); each with what superseded it and what it superseded.
+    Give a page its origins with :func:`forums.sources.origins`."""
     decisions = (
         Decision.objects.filter(workspace=workspace)
-        .select_related("decided_by", "meeting__forum")
+        .select_related("decided_by", "meeting__forum", "superseded_by", "supersedes")
         .prefetch_related(DEPARTMENTS)
     )
-    if department:
-        decisions = decisions.filter(departments=department)
-    if source == "meeting":
-        decisions = decisions.filter(meeting__isnull=False)
-    if not q:
-        return decisions.order_by("-created_at", "-pk")
-    if connection.vendor == "postgresql":
-        vector = SearchVector("title", weight="A", config="english") + SearchVector(
-            "rationale", weight="B", config="english"
+    if filters.department:
+        decisions = decisions.filter(
+            Exists(
+                Decision.departments.through.objects.filter(
+                    decision=OuterRef("pk"), department_id=filters.department
+                )
+            )
         )
-        query = SearchQuery(q, search_type="websearch", config="english")
-        return (
-            decisions.annotate(rank=SearchRank(vector, query))
-            .filter(rank__gt=0)
-            .order_by("-rank", "-created_at", "-pk")
-        )
-    for word in q.split():
-        decisions = decisions.filter(Q(title__icontains=word) | Q(rationale__icontains=word))
+    if filters.source:
+        decisions = decisions.filter(sources.source_filter(filters.source))
+    if filters.kind:
+        decisions = decisions.filter(sources.kind_filter(filters.kind))
+    if filters.start:
+        decisions = decisions.filter(created_at__gte=_local_midnight(workspace, filters.start))
+    if filters.end:
+        after = _local_midnight(workspace, filters.end + dt.timedelta(days=1))
+        decisions = decisions.filter(created_at__lt=after)
+    if filters.q:
+        return search.matching(decisions, filters.q)
     return decisions.order_by("-created_at", "-pk")
 
 
 def decision_get(*, membership: Membership, pk: int) -> Decision:
-    return get_scoped(
+    """One decision with where it was made, what it superseded and what superseded it, and
+    its revisions (newest first, each with its departments)."""
+    revisions = Prefetch(
+        "revisions",
+        queryset=DecisionRevision.objects.select_related("amended_by").prefetch_related(
+            DEPARTMENTS
+        ),
+    )
+    decision = get_scoped(
         Decision.objects.select_related(
-            "decided_by", "meeting__forum", "created_by"
-        ).prefetch_related(DEPARTMENTS),
+            "decided_by", "meeting__forum", "created_by", "superseded_by", "supersedes"
+        ).prefetch_related(DEPARTMENTS, revisions),
         membership.workspace,
         pk=pk,
     )
+    sources.origins([decision], membership.workspace.slug)
+    return decision
+
+
+def decision_replacements(decision: Decision, *, limit: int = 50) -> list[Decision]:
+    """The decisions that may supersede ``decision``: later ones, current, not replacing any
+    other yet; the latest first."""
+    return list(
+        Decision.objects.filter(
+            workspace_id=decision.workspace_id,
+            superseded_by__isnull=True,
+            supersedes__isnull=True,
+            created_at__gte=decision.created_at,
+        )
+        .exclude(pk=decision.pk)
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+DECISION_HEADER = (
+    "id",
+    "decided on",
+    "what was decided",
+    "why",
+    "decided by",
+    "departments",
+    "source",
+    "where",
+    "kind",
+    "review on",
+    "superseded by",
+    "supersedes",
+    "link",
+)
+# Decisions read and given their origins at a time while streaming the CSV.
+EXPORT_CHUNK = 500
+
+
+def decision_rows(*, workspace: Workspace, filters: DecisionFilters) -> Iterator[tuple]:
+    """The decisions the log shows for ``filters``, in its order, as rows of
+    :data:`DECISION_HEADER`, streamed: per chunk of :data:`EXPORT_CHUNK` decisions, one query
+    for their departments and one per decision source."""
+    decisions = decision_log(workspace=workspace, filters=filters).iterator(EXPORT_CHUNK)
+    slug, base = workspace.slug, settings.SITE_URL
+    while chunk := list(itertools.islice(decisions, EXPORT_CHUNK)):
+        sources.origins(chunk, slug)
+        for decision in chunk:
+            origin, after = decision.origin, decision.superseded_by
+            before = getattr(decision, "supersedes", None)
+            yield (
+                decision.pk,
+                decision.created_at.astimezone(workspace.zone).date(),
+                decision.title,
+                decision.rationale,
+                str(decision.decided_by),
+                "; ".join(d.name for d in decision.departments.all()),
+                origin.source,
+                origin.label,
+                origin.kind_label,
+                decision.review_on,
+                after.pk if after else None,
+                before.pk if before else None,
+                base + reverse("decision_detail", kwargs={"ws": slug, "pk": decision.pk}),
+            )
 
 
 def my_actions(*, membership: Membership) -> QuerySet[ActionItem]:

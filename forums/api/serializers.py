@@ -14,9 +14,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.fields import MAX_PK, IdList, InWorkspace
+from forums import sources
 from forums.agenda import Item
-from forums.models import ActionItem, AgendaItem, Forum, Meeting
+from forums.models import ActionItem, AgendaItem, Decision, Forum, Meeting
 from forums.permissions import can_run
+from forums.selectors import DecisionFilters
 from teams.models import Department, Role, User
 
 # Dates the API plans with: far enough for any forum, and never near the limits of a date.
@@ -426,18 +428,54 @@ class TopicInputSerializer(serializers.Serializer):
 
 
 class DecisionSerializer(serializers.Serializer):
+    """A decision; give it its ``origin`` first (:func:`forums.sources.origins`)."""
+
     id = serializers.IntegerField()
     title = serializers.CharField(help_text="What was decided.")
     rationale = serializers.CharField(help_text="Why.")
     decided_by = serializers.IntegerField(source="decided_by_id", help_text="A user id.")
     departments = IdList(help_text="Ids of the departments it affects.")
     review_on = serializers.DateField(allow_null=True)
+    source = serializers.CharField(
+        source="origin.source",
+        help_text="Where it was made: `meeting`, `conflict` or `direct` (recorded directly).",
+    )
+    kind = serializers.SerializerMethodField(
+        help_text="Its kind where it was made (a conflict's: resources, priority, timeline, "
+        "scope, other), or null."
+    )
     meeting = serializers.IntegerField(source="meeting_id", allow_null=True)
     forum = serializers.IntegerField(source="meeting.forum_id", allow_null=True)
+    conflict = serializers.SerializerMethodField(
+        help_text="The id of the conflict it settles, or null."
+    )
+    supersedes = serializers.SerializerMethodField(
+        help_text="The id of the decision it replaced, or null."
+    )
+    superseded_by = serializers.IntegerField(
+        source="superseded_by_id",
+        allow_null=True,
+        help_text="The id of the decision that replaced it, or null.",
+    )
     created_at = serializers.DateTimeField()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_kind(self, decision: Decision) -> str | None:
+        return decision.origin.kind or None
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_conflict(self, decision: Decision) -> int | None:
+        return decision.origin.id if decision.origin.source == "conflict" else None
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_supersedes(self, decision: Decision) -> int | None:
+        before = getattr(decision, "supersedes", None)
+        return before.pk if before else None
 
 
 class DecisionFilterSerializer(serializers.Serializer):
+    """The decision log's filters (those of its page, :class:`forums.forms.DecisionSearchForm`)."""
+
     search = serializers.CharField(
         max_length=100,
         required=False,
@@ -449,6 +487,45 @@ class DecisionFilterSerializer(serializers.Serializer):
         max_value=MAX_PK,
         required=False,
         help_text="Decisions affecting this department id.",
+    )
+    kind = serializers.ChoiceField(
+        choices=[],
+        required=False,
+        help_text="Decisions of this kind where they were made (a conflict's kind).",
+    )
+    source = serializers.ChoiceField(
+        choices=[],
+        required=False,
+        help_text="Decisions made in a meeting, a conflict, or directly.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = sources.kind_choices()
+        self.fields["source"].choices = sources.source_choices()
+        # "from" is a Python keyword: these two cannot be declared as attributes.
+        self.fields["from"] = serializers.DateField(
+            required=False, help_text="Decisions taken on this day or after (the workspace's)."
+        )
+        self.fields["to"] = serializers.DateField(
+            required=False, help_text="Decisions taken on this day or before."
+        )
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs.get("from") and attrs.get("to") and attrs["from"] > attrs["to"]:
+            raise serializers.ValidationError({"to": "The last day comes on or after the first."})
+        return attrs
+
+
+def decision_filters(data: dict[str, Any]) -> DecisionFilters:
+    """The log's filters from the validated query parameters."""
+    return DecisionFilters(
+        q=data.get("search", "").strip(),
+        department=data.get("department"),
+        kind=data.get("kind", ""),
+        source=data.get("source", ""),
+        start=data.get("from"),
+        end=data.get("to"),
     )
 
 

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.schema import SLUG
-from forums import outcomes, selectors, services
+from forums import outcomes, selectors, services, sources
 from forums.agenda import agenda_of
 from forums.api.serializers import (
     ActionFilterSerializer,
@@ -35,6 +35,7 @@ from forums.api.serializers import (
     MoveInputSerializer,
     TopicInputSerializer,
     agenda_entry,
+    decision_filters,
 )
 from forums.models import ActionItem, Decision, Forum, Meeting
 from teams.api.tenancy import WorkspaceScopedViewSet
@@ -328,13 +329,14 @@ class MeetingViewSet(WorkspaceScopedViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="The decision log: every decision of the workspace, newest first",
-        description="With `search`, the best matches first.",
+        description="With `search`, the best matches first. The filters combine.",
         parameters=[SLUG, DecisionFilterSerializer],
     ),
     retrieve=extend_schema(summary="One decision", parameters=[SLUG]),
 )
 class DecisionViewSet(WorkspaceScopedViewSet):
-    """The workspace's decision log, from every forum's meetings (members; a guest gets 404)."""
+    """The workspace's decision log, from forum meetings, conflicts and recorded directly
+    (members; a guest gets 404)."""
 
     queryset = Decision.objects.all()
     serializer_class = DecisionSerializer
@@ -342,11 +344,10 @@ class DecisionViewSet(WorkspaceScopedViewSet):
     def list(self, request: Request, slug: str) -> Response:
         filters = self.validated(DecisionFilterSerializer, data=request.query_params)
         decisions = selectors.decision_log(
-            workspace=request.workspace,
-            q=filters.get("search", "").strip(),
-            department=filters.get("department"),
+            workspace=request.workspace, filters=decision_filters(filters)
         )
         page = self.paginate_queryset(decisions)
+        sources.origins(page, request.workspace.slug)
         return self.get_paginated_response(DecisionSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, slug: str, pk: int) -> Response:

@@ -104,6 +104,12 @@ CASES = [
     _meeting_case("meeting topics", "post", "topics/", data={"title": "Pricing"}),
     Case("decisions", "get", lambda acme: "decisions/", Role.MEMBER),
     Case(
+        "decisions filtered",
+        "get",
+        lambda acme: "decisions/?source=conflict&kind=resources&from=2026-01-01&to=2026-12-31",
+        Role.MEMBER,
+    ),
+    Case(
         "decision",
         "get",
         lambda acme: _decision(acme.workspace),

@@ -5,8 +5,12 @@ import datetime as dt
 
 import pytest
 
+from conflicts.models import Conflict
+from forums import outcomes
 from forums.models import ActionItem
 from tests.api.forums_helpers import BASE, make_action, make_decision
+from tests.factories import member
+from tests.forums.decisions import direct, settled, taken_on
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +46,13 @@ def test_the_decision_log_lists_every_decision_newest_first(acme, api_as):
         "decided_by": acme.ada.pk,
         "departments": sorted([acme.product.pk, acme.sales.pk]),
         "review_on": str(acme.workspace.today() + dt.timedelta(days=30)),
+        "source": "meeting",
+        "kind": None,
         "meeting": second.meeting_id,
         "forum": second.meeting.forum_id,
+        "conflict": None,
+        "supersedes": None,
+        "superseded_by": None,
     }
 
 
@@ -57,6 +66,74 @@ def test_the_decision_log_is_searched_and_filtered_by_department(acme, api_as):
     by_department = client.get(DECISIONS, {"department": acme.product.pk}).json()["results"]
     assert [row["id"] for row in by_department] == [hiring.pk]
     assert "search" in _errors(client.get(DECISIONS, {"search": "x" * 101}))
+
+
+def test_the_decision_log_is_filtered_by_kind_source_and_days(acme, api_as):
+    meeting = make_decision(acme.workspace, "Keep the budget", departments=[acme.marketing])
+    conflict = settled(acme, "Launch budget", kind=Conflict.Kind.TIMELINE)
+    direct_one = direct(acme, "Hire two", departments=[acme.sales])
+    taken_on(meeting, dt.date(2026, 2, 1), acme.workspace)
+    client = api_as(acme.mia)
+
+    def ids(**params) -> list[int]:
+        response = client.get(DECISIONS, params)
+        assert response.status_code == 200, response.content
+        return [row["id"] for row in response.json()["results"]]
+
+    assert ids(source="conflict") == [conflict.pk]
+    assert ids(source="meeting") == [meeting.pk]
+    assert ids(source="direct") == [direct_one.pk]
+    assert ids(kind="timeline") == [conflict.pk]
+    assert ids(kind="scope") == []
+    assert ids(**{"from": "2026-01-01", "to": "2026-02-28"}) == [meeting.pk]
+    assert ids(search="budget", source="conflict") == [conflict.pk]
+    assert "to" in _errors(client.get(DECISIONS, {"from": "2026-03-01", "to": "2026-02-01"}))
+    assert "kind" in _errors(client.get(DECISIONS, {"kind": "budget"}))
+    assert "source" in _errors(client.get(DECISIONS, {"source": "email"}))
+    assert "from" in _errors(client.get(DECISIONS, {"from": "soon"}))
+
+
+def test_a_decision_says_its_conflict_and_what_it_superseded(acme, api_as):
+    settled_one = settled(acme, "Launch budget")
+    new = outcomes.decision_supersede(
+        membership=member(acme.ada),
+        decision=settled_one,
+        title="Split the budget 50/50",
+        rationale="Sales grew.",
+        departments=[acme.sales, acme.product],
+    )
+    client = api_as(acme.mia)
+    old_row = client.get(f"{DECISIONS}{settled_one.pk}/").json()
+    assert old_row["conflict"] == Conflict.objects.get(decision=settled_one).pk
+    assert (old_row["source"], old_row["kind"]) == ("conflict", "resources")
+    assert (old_row["supersedes"], old_row["superseded_by"]) == (None, new.pk)
+    new_row = client.get(f"{DECISIONS}{new.pk}/").json()
+    assert (new_row["source"], new_row["conflict"]) == ("direct", None)
+    assert (new_row["supersedes"], new_row["superseded_by"]) == (settled_one.pk, None)
+
+
+def test_the_decision_list_makes_as_many_queries_for_many_decisions_as_for_few(
+    acme, api_as, count_queries
+):
+    client = api_as(acme.mia)
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            make_decision(acme.workspace, f"Budget {i}", departments=[acme.sales])
+            old = settled(acme, f"Budget conflict {i}")
+            outcomes.decision_supersede(
+                membership=member(acme.ada),
+                decision=old,
+                title=f"Budget {i} again",
+                rationale="Numbers moved.",
+                departments=[acme.sales],
+            )
+
+    grow(1)
+    few = [count_queries(client, DECISIONS + tail) for tail in ("", "?search=budget&kind=other")]
+    grow(4)
+    many = [count_queries(client, DECISIONS + tail) for tail in ("", "?search=budget&kind=other")]
+    assert few == many
 
 
 def test_one_decision_is_read_by_members_and_does_not_exist_for_guests(acme, api_as):

@@ -108,6 +108,18 @@ def _item_route(name: str, method: str = "post") -> Route:
     )
 
 
+def _decision_route(name: str, method: str = "get") -> Route:
+    """A decision's page; amending and superseding also need its decider, an executive or an
+    admin (tests/forums/test_decisions.py)."""
+    return Route(
+        name,
+        Role.MEMBER,
+        method,
+        kwargs=lambda acme: _decision(acme.workspace),
+        foreign=lambda globex: _decision(globex),
+    )
+
+
 ROUTES: list[Route] = [
     Route("forum_list", Role.GUEST),
     Route("forum_panel", Role.GUEST),
@@ -134,12 +146,13 @@ ROUTES: list[Route] = [
     _item_route("action_create"),
     _item_route("ask_create"),
     Route("decision_log", Role.MEMBER),
-    Route(
-        "decision_detail",
-        Role.MEMBER,
-        kwargs=lambda acme: _decision(acme.workspace),
-        foreign=lambda globex: _decision(globex),
-    ),
+    Route("decision_export", Role.MEMBER),
+    _decision_route("decision_detail"),
+    _decision_route("decision_amend"),
+    _decision_route("decision_amend", "post"),
+    _decision_route("decision_supersede"),
+    _decision_route("decision_supersede", "post"),
+    _decision_route("decision_supersede_by", "post"),
     Route("my_work", Role.MEMBER),
     Route("action_panel", Role.MEMBER),
     Route(

@@ -180,7 +180,7 @@ def test_the_facilitator_records_a_decision_with_htmx_and_bad_input_is_named(
     assert "meeting-changed" in good["HX-Trigger"]
     assert meeting.decisions.get().title == "Move 10% to performance"
     log = client.get(_url("decision_log") + "?q=performance").content.decode()
-    assert "Move 10% to performance" in log
+    assert "Move 10% to <mark>performance</mark>" in log
 
 
 def test_an_action_item_reaches_its_owner_s_check_in_page(acme, as_user, forum, meeting):

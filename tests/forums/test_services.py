@@ -14,6 +14,7 @@ from checkins.models import Ask
 from forums import outcomes, recurrence, selectors, services
 from forums.agenda import agenda_live
 from forums.models import AgendaItem, Forum, Meeting
+from forums.selectors import DecisionFilters
 from goals.models import Goal
 from tests.factories import GoalFactory, member
 
@@ -244,8 +245,12 @@ def test_decisions_go_to_the_log_and_actions_to_their_owner(acme, forum, meeting
         due_on=acme.workspace.today() + dt.timedelta(days=14),
     )
 
-    assert list(selectors.decision_log(workspace=acme.workspace, q="performance")) == [decision]
-    assert not selectors.decision_log(workspace=acme.workspace, q="hiring").exists()
+    assert list(
+        selectors.decision_log(workspace=acme.workspace, filters=DecisionFilters(q="performance"))
+    ) == [decision]
+    assert not selectors.decision_log(
+        workspace=acme.workspace, filters=DecisionFilters(q="hiring")
+    ).exists()
     assert list(selectors.my_actions(membership=member(acme.leo))) == [action]
     outcomes.action_set_status(membership=member(acme.leo), action=action, status="done")
     assert not selectors.my_actions(membership=member(acme.leo)).exists()
