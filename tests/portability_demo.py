@@ -16,7 +16,8 @@ from alignment.seed.demo import demo_seed
 from checkins.models import CheckIn, Reminder, ReminderPreference
 from checkins.services.asks import AskDraft, ask_respond, asks_create
 from conflicts.models import Conflict, ConflictReminder
-from forums.models import ForumReminder, Meeting
+from forums import outcomes
+from forums.models import Decision, ForumReminder, Meeting
 from goals.models import Goal
 from goals.services.closing import goal_close
 from integrations.services import webhook_create
@@ -30,7 +31,8 @@ from workshops import services as workshop_services
 def demo_with_everything() -> Workspace:
     """The demo workspace as ``seed_demo`` makes it, plus what the demo lacks: a committed
     workshop (proposals, a merge, comments, votes, steps), an ask answered, a closed shared goal
-    with its retrospective and win, check-in, forum and conflict reminders, preferences, a
+    with its retrospective and win, a decision amended then superseded, check-in, forum and
+    conflict reminders, preferences, a
     webhook, and a former member."""
     workspace = demo_seed(timezone.localdate(timezone=ZoneInfo(TIMEZONE)))
     users = {user.username: user for user in User.objects.filter(memberships__workspace=workspace)}
@@ -135,6 +137,24 @@ def demo_with_everything() -> Workspace:
         status=ForumReminder.Status.SENT,
         attempts=1,
         sent_at=timezone.now(),
+    )
+    cmo = member(users["cmo"])
+    decision = Decision.objects.get(workspace=workspace, meeting=meeting)
+    amended = outcomes.decision_amend(
+        membership=cmo,
+        decision=decision,
+        title=decision.title,
+        rationale=decision.rationale,
+        departments=[departments["marketing"], departments["product"], departments["sales"]],
+        review_on=decision.review_on,
+        reason="Sales runs the trial follow-up, so it is part of this.",
+    )
+    outcomes.decision_supersede(
+        membership=cmo,
+        decision=amended,
+        title="Ship the checklist and a guided tour before the campaign",
+        rationale="The checklist alone did not lift setup completion enough.",
+        departments=[departments["marketing"], departments["product"]],
     )
     ConflictReminder.objects.create(
         workspace=workspace,
