@@ -18,8 +18,8 @@ from conflicts.models import Acknowledgement, Conflict, DecisionEvidence, Eviden
 from conflicts.notices import tell_both_sides
 from conflicts.services import lock
 from core.audit import audit_record, update_audited
-from forums.models import Decision
-from forums.outcomes import decision_record_direct
+from forums.models import AgendaItem, Decision
+from forums.outcomes import decision_record_direct, running_item
 from goals.models import KPI
 from goals.selectors.kpis import recent_measurements
 from teams.models import Department, Membership
@@ -86,7 +86,9 @@ def conflict_decide(
     review_on: dt.date | None = None,
 ) -> Decision:
     """The facilitator or an executive decides: the decision goes to the log, with what each
-    side accepted and the evidence as it stands; each side's lead is asked to acknowledge."""
+    side accepted and the evidence as it stands; each side's lead is asked to acknowledge.
+    Decided while a meeting that has the conflict on its agenda runs, the decision is that
+    meeting's too."""
     locked = lock(conflict, membership)
     permissions.ensure_can_run(membership, locked)
     if not locked.is_undecided:
@@ -112,6 +114,9 @@ def conflict_decide(
         decided_by=membership.user,
         departments=departments,
         review_on=review_on,
+        item=running_item(
+            workspace=locked.workspace, kind=AgendaItem.Kind.CONFLICT, source_id=locked.pk
+        ),
     )
     Acknowledgement.objects.bulk_create(
         Acknowledgement(conflict=locked, department=d, trade_off=accepted[d.pk])

@@ -26,13 +26,20 @@ from checkins.models import Ask
 from checkins.services.asks import AskDraft, asks_create
 from core.audit import audit_record, update_audited
 from forums import sources
-from forums.models import ActionItem, AgendaItem, Decision, DecisionRevision, ForumReminder
+from forums.models import (
+    ActionItem,
+    AgendaItem,
+    Decision,
+    DecisionRevision,
+    ForumReminder,
+    Meeting,
+)
 from forums.permissions import can_run, ensure_can_change_decision
 from forums.services import bump_version, lock_running
 from goals.models import Goal
 from integrations.models import Event
 from integrations.services import webhook_emit
-from teams.models import Department, Membership, User
+from teams.models import Department, Membership, User, Workspace
 from teams.tenancy import ensure_in_workspace, ensure_members
 
 REVIEW_IN_FUTURE = "The review date must be in the future."
@@ -113,12 +120,19 @@ def decision_record_direct(
     decided_by: User,
     departments: Iterable[Department],
     review_on: dt.date | None = None,
+    item: AgendaItem | None = None,
 ) -> Decision:
-    """A decision taken outside a meeting (a conflict's, by its facilitator or an executive),
+    """A decision taken by its own process (a conflict's, by its facilitator or an executive),
     in the same log and under the same rules. The caller authorizes the actor: forums does not
-    know what the decision settles."""
+    know what the decision settles. With ``item`` (:func:`running_item`), it was taken in that
+    meeting: it is among the meeting's outcomes, and every open page of the meeting shows it."""
+    meeting = None
+    if item is not None:
+        meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=item.meeting_id)
     decision = Decision(
         workspace=membership.workspace,
+        meeting=meeting,
+        agenda_item=item,
         title=title.strip(),
         rationale=rationale.strip(),
         decided_by=decided_by,
@@ -126,8 +140,26 @@ def decision_record_direct(
         created_by=membership.user,
     )
     _decision_save(decision, list(departments), decided_by=decided_by, review_on=review_on)
+    if meeting is not None:
+        bump_version(meeting)
     decision_recorded_emit(decision, actor=membership.user)
     return decision
+
+
+def running_item(*, workspace: Workspace, kind: str, source_id: int) -> AgendaItem | None:
+    """The agenda row of this source in a meeting of the workspace running now (started, its
+    minutes not yet published), if any: where a decision on it is being taken."""
+    return (
+        AgendaItem.objects.filter(
+            meeting__workspace=workspace,
+            meeting__status=Meeting.Status.STARTED,
+            kind=kind,
+            source_id=source_id,
+        )
+        .select_related("meeting")
+        .order_by("-meeting__started_at", "-pk")
+        .first()
+    )
 
 
 # --- The decision.recorded webhook -------------------------------------------------------------

@@ -88,3 +88,33 @@ def test_frozen_into_the_record_when_the_meeting_starts(acme, growth, conflict):
     forum_services.meeting_start(membership=member(acme.claire), meeting=meeting)
     row = meeting.items.get(kind=Kind.CONFLICT)
     assert row.source_id == conflict.pk
+
+
+def test_decided_while_its_meeting_runs_the_decision_is_that_meeting_s(acme, growth, facilitated):
+    meeting = growth.meetings.order_by("starts_at").first()
+    started = forum_services.meeting_start(membership=member(acme.claire), meeting=meeting)
+    row = meeting.items.get(kind=Kind.CONFLICT)
+    decision = decisions.conflict_decide(
+        membership=member(acme.ada),
+        conflict=facilitated,
+        title="Split",
+        rationale="Both",
+        trade_offs={acme.sales.pk: "a", acme.product.pk: "b"},
+    )
+    assert (decision.meeting, decision.agenda_item) == (meeting, row)
+    meeting.refresh_from_db()
+    assert meeting.version == started.version + 1  # open pages of the meeting show it
+
+
+def test_decided_outside_a_running_meeting_the_decision_has_none(acme, growth, facilitated):
+    meeting = growth.meetings.order_by("starts_at").first()
+    forum_services.meeting_start(membership=member(acme.claire), meeting=meeting)
+    forum_services.meeting_end(membership=member(acme.claire), meeting=meeting)
+    decision = decisions.conflict_decide(
+        membership=member(acme.ada),
+        conflict=facilitated,
+        title="Split",
+        rationale="Both",
+        trade_offs={acme.sales.pk: "a", acme.product.pk: "b"},
+    )
+    assert (decision.meeting, decision.agenda_item) == (None, None)
