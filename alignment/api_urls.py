@@ -10,6 +10,7 @@ from checkins import api as checkins_api
 from forums import api as forums_api
 from goals import api as goals_api
 from goals.api.smart import SmartCheck
+from health import api as health_api
 from teams.api import views as teams_api
 from teams.api.views import AuthToken, WorkspaceViewSet
 from workshops import api as workshops_api
@@ -22,6 +23,7 @@ APP_ROUTES = [
     *checkins_api.routes,
     *workshops_api.routes,
     *forums_api.routes,
+    *health_api.routes,
 ]
 
 router = SimpleRouter(use_regex_path=False)

@@ -49,22 +49,24 @@ def _check_cycle(cycle: int | None, current: Cycle) -> None:
 
 
 def _check_answers(drafts: list[PulseDraft], partners: dict[int, Department]) -> None:
+    """Errors are keyed ``<field>_<department id>`` (``about``, ``score``, ``comment``), so
+    each shows beside its department's question."""
     errors = {}
     seen = set()
     for draft in drafts:
-        key = f"score_{draft.about.pk}"
-        if draft.about.pk not in partners:
-            errors[key] = (
+        pk = draft.about.pk
+        if pk not in partners:
+            errors[f"about_{pk}"] = (
                 f"You share no active goal with {draft.about}: the pulse asks only about the "
                 "departments you work with."
             )
-        elif draft.about.pk in seen:
-            errors[key] = f"{draft.about} is answered twice."
+        elif pk in seen:
+            errors[f"about_{pk}"] = f"{draft.about} is answered twice."
         elif draft.score not in SCORES:
-            errors[key] = "Answer from 1 (badly) to 5 (very well)."
+            errors[f"score_{pk}"] = "Answer from 1 (badly) to 5 (very well)."
         elif len(draft.comment) > 1000:
-            errors[f"comment_{draft.about.pk}"] = "Keep the comment to 1000 characters."
-        seen.add(draft.about.pk)
+            errors[f"comment_{pk}"] = "Keep the comment to 1000 characters."
+        seen.add(pk)
     if errors:
         raise ValidationError(errors)
 

@@ -17,6 +17,7 @@ from tests.api import (
     cases_workshops,
 )
 from tests.api.cases import Case
+from tests.health import api_cases as health_cases
 
 ROLE_PERSONA = {
     Role.GUEST: "gus",
@@ -33,6 +34,7 @@ CASES = [
     *cases_kpis.CASES,
     *cases_workshops.CASES,
     *cases_forums.CASES,
+    *health_cases.CASES,
 ]
 
 

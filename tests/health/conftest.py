@@ -28,6 +28,7 @@ from conflicts.models import Conflict
 from forums.models import Decision
 from goals.models import Goal
 from health.models import PulseAnswer
+from tests.api.conftest import api_as  # noqa: F401 (the API tests' token clients)
 from tests.factories import GoalFactory
 
 TODAY = dt.date(2026, 12, 7)

@@ -155,7 +155,12 @@ def test_the_service_refuses_the_wrong_person_and_bad_answers(acme, shared):
                 PulseDraft(about=acme.sales, score=9),
             ],
         )
-    assert f"score_{acme.sales.pk}" in error.value.message_dict
+    assert error.value.message_dict == {
+        f"about_{acme.sales.pk}": [
+            "You share no active goal with Sales: the pulse asks only about the departments "
+            "you work with."
+        ]
+    }
     assert not PulseAnswer.objects.exists()  # all or none
 
 
