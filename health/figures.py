@@ -54,9 +54,9 @@ TREND = 6  # cycles in the trend
 MAX_GAP = 9  # the widest possible gap between two confidences of 1 to 10
 # (lowest score, key, label): the first band whose lowest score the score reaches.
 BANDS = [
-    (75, "strong", "Strong"),
-    (50, "fair", "Fair"),
-    (25, "strained", "Strained"),
+    (80, "strong", "Strong"),
+    (60, "fair", "Fair"),
+    (40, "strained", "Strained"),
     (0, "weak", "Weak"),
 ]
 Pair = tuple[int, int]

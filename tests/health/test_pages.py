@@ -29,7 +29,7 @@ def test_the_health_page_shows_the_matrix_table_trend_and_score(handmade, as_use
     response = as_user(acme.mia).get(_url("health"))
     assert response.status_code == 200
     text = response.text
-    assert 'id="health-overall">50 (fair)<' in text
+    assert 'id="health-overall">50 (strained)<' in text
     # Marketing-operations is weak, explained on focus, and links to the pair.
     pair_url = _url("health_pair", acme.marketing.pk, acme.operations.pk)
     tip = f"cell-{acme.marketing.pk}-{acme.operations.pk}-tip"
