@@ -185,13 +185,11 @@ class PulseViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
         answers = super().get_queryset()
         if getattr(self, "swagger_fake_view", False):
             return answers
-        starts = [b.starts_on for b in cycles_back(self.request.workspace, self._today(), WINDOW)]
+        workspace = self.request.workspace
+        starts = [b.starts_on for b in cycles_back(workspace, workspace.today(), WINDOW)]
         return answers.filter(cycle__starts_on__in=starts).order_by(
             "-cycle__starts_on", "from_department_id", "about_department_id", "pk"
         )
-
-    def _today(self):
-        return self.request.workspace.today()
 
     def get_serializer_context(self) -> dict:
         context = super().get_serializer_context()

@@ -89,7 +89,7 @@ class Cell:
 
     @property
     def band(self) -> tuple[str, str]:
-        return self.figures.band if self.figures else ("self", "")
+        return self.figures.band
 
     @property
     def text(self) -> str:

@@ -70,7 +70,7 @@ class PulseForm(Form):
                 "You answered about a department you share no active goal with: the pulse asks "
                 "only about the departments you work with."
             )
-        if self.partners and not self.drafts():
+        if self.partners and not self.errors and not self.drafts():
             raise forms.ValidationError("Answer about at least one department.")
         return data
 

@@ -110,6 +110,24 @@ def test_a_department_you_share_no_goal_with_is_refused(acme, as_user, shared):
     assert not PulseAnswer.objects.exists()
 
 
+def test_a_bad_score_gets_its_own_message_only(acme, as_user, shared):
+    response = _post(as_user(acme.leo), acme, acme.product, **{f"score_{acme.marketing.pk}": "9"})
+    assert response.status_code == 400
+    assert "Answer about at least one department." not in response.text
+
+
+def test_the_pulse_form_query_count_stays_put_as_partners_grow(
+    acme, as_user, count_queries, shared
+):
+    client = as_user(acme.leo)
+    before = count_queries(client, _url(acme.product))
+    GoalFactory(workspace=acme.workspace, owner_departments=[acme.product, acme.sales])
+    GoalFactory(workspace=acme.workspace, owner_departments=[acme.product, acme.operations])
+    after = count_queries(client, _url(acme.product))
+    assert after == before
+    assert "with Operations?" in client.get(_url(acme.product)).text
+
+
 def test_an_empty_form_is_refused(acme, as_user, shared):
     response = _post(as_user(acme.leo), acme, acme.product)
     assert response.status_code == 400
