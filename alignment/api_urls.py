@@ -12,6 +12,7 @@ from forums import api as forums_api
 from glossary import api as glossary_api
 from goals import api as goals_api
 from goals.api.smart import SmartCheck
+from health import api as health_api
 from teams.api import views as teams_api
 from teams.api.views import AuthToken, WorkspaceViewSet
 from workshops import api as workshops_api
@@ -26,6 +27,7 @@ APP_ROUTES = [
     *forums_api.routes,
     *conflicts_api.routes,
     *glossary_api.routes,
+    *health_api.routes,
 ]
 
 router = SimpleRouter(use_regex_path=False)

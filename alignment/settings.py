@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "forums",
     "conflicts",
     "glossary",
+    "health",
     "alignment",
 ]
 

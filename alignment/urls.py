@@ -20,6 +20,7 @@ workspace_patterns = [
     path("", include("forums.urls")),
     path("", include("conflicts.urls")),
     path("", include("glossary.urls")),
+    path("", include("health.urls")),
     path("", include(calendar_urls.workspace_patterns)),
 ]
 

@@ -22,6 +22,7 @@ LAYERS = [
     "workshops",
     "forums",
     "conflicts",
+    "health",
     "alignment",
 ]
 # Beside the layers: they may import any package, and none imports them.

@@ -13,6 +13,7 @@ from tests.conflicts import routes as conflict_routes
 from tests.forums import routes as forum_routes
 from tests.glossary import routes as glossary_routes
 from tests.goals import routes as goal_routes
+from tests.health import routes as health_routes
 from tests.integrations import routes as integration_routes
 from tests.kpis import routes as kpi_routes
 from tests.routes import Route
@@ -29,6 +30,7 @@ ROUTES: list[Route] = [
     *forum_routes.ROUTES,
     *conflict_routes.ROUTES,
     *glossary_routes.ROUTES,
+    *health_routes.ROUTES,
 ]
 
 ROLE_PERSONA = {

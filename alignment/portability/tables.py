@@ -35,6 +35,7 @@ from forums.models import (
 )
 from glossary.models import Term
 from goals.models import KPI, Goal, Measurement, Period, Retrospective, Win
+from health.models import PulseAnswer
 from integrations.models import Webhook
 from teams.models import Department, Membership, User, Workspace
 from workshops.models import Proposal, ProposalComment, Step, Vote, Workshop, WorkshopParticipant
@@ -121,6 +122,7 @@ TABLES = (
     Table("acknowledgements", Acknowledgement, "conflict__workspace"),
     Table("conflict_reminders", ConflictReminder, "workspace", prepare=_cancel_unsent),
     Table("glossary_terms", Term, "workspace"),
+    Table("pulse_answers", PulseAnswer, "workspace"),
     Table("webhooks", Webhook, "workspace", left_out=("secret",), prepare=_pause_webhook),
     Table("audit_events", AuditEvent, "workspace"),
 )

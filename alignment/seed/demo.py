@@ -27,6 +27,7 @@ from alignment.seed.demo_conflicts import demo_conflicts
 from alignment.seed.demo_forums import demo_forums
 from alignment.seed.demo_glossary import demo_glossary
 from alignment.seed.demo_goals import DEMO_GOALS, DEMO_KPIS, Demo, _demo_goal, _demo_kpi
+from alignment.seed.demo_health import demo_health
 from alignment.seed.demo_people import DEMO_DOMAIN, DEMO_LOGIN, DEMO_PEOPLE, _demo_team, _demo_users
 from goals.services.goals import goal_refresh_progress
 from teams.models import Membership, Workspace
@@ -92,4 +93,5 @@ def demo_seed(today: date) -> Workspace:
     demo_forums(demo, today)
     demo_conflicts(demo, today)
     demo_glossary(demo)
+    demo_health(demo, today, rng)
     return workspace

@@ -19,6 +19,7 @@ from tests.api import (
     cases_workshops,
 )
 from tests.api.cases import Case
+from tests.health import api_cases as health_cases
 
 ROLE_PERSONA = {
     Role.GUEST: "gus",
@@ -37,6 +38,7 @@ CASES = [
     *cases_forums.CASES,
     *cases_conflicts.CASES,
     *cases_glossary.CASES,
+    *health_cases.CASES,
 ]
 
 
