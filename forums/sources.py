@@ -112,9 +112,10 @@ def _own(decision: Decision, slug: str) -> Origin:
 def origins(decisions: Iterable[Decision], slug: str) -> None:
     """Give each decision its ``origin`` (:class:`Origin`): one query per registered source
     for the whole page; meetings come with the decisions (``select_related("meeting__forum")``).
-    """
+    A source's origin comes first: a conflict decided in a meeting is the conflict's decision,
+    taken in that meeting (its page shows both)."""
     decisions = list(decisions)
-    ids = [decision.pk for decision in decisions if decision.meeting_id is None]
+    ids = [decision.pk for decision in decisions]
     found: dict[int, Origin] = {}
     for source in DECISION_SOURCES:
         if ids:

@@ -1,8 +1,8 @@
 """Journey 4: before the monthly forum its agenda already lists the at-risk goal and the open
 ask; the facilitator starts the meeting, records minutes, a decision and two action items,
 which a second participant sees appear without reloading; the decision is in the log. An open
-conflict between two of its departments is on its agenda; the facilitator's decision settles
-it, and it is closed.
+conflict between two of its departments is on its agenda; decided in the meeting, it is among
+the meeting's outcomes and in the decision log, acknowledged by a side's lead, and closed.
 """
 
 import datetime as dt
@@ -107,7 +107,7 @@ def test_the_facilitator_runs_the_forum_and_a_participant_follows_live(
     expect(leo.locator("#my-actions")).to_contain_text("Brief the engineers")
 
 
-def test_an_open_conflict_is_on_the_agenda_and_the_facilitators_decision_closes_it(
+def test_an_open_conflict_is_on_the_agenda_decided_in_the_meeting_logged_and_closed(
     acme, meeting, new_page
 ):
     conflict = conflict_services.conflict_raise(
@@ -123,8 +123,15 @@ def test_an_open_conflict_is_on_the_agenda_and_the_facilitators_decision_closes_
     sign_in(claire, "claire")
     claire.goto(f"/w/acme/meetings/{meeting.pk}/")
     expect(claire.locator("#agenda")).to_contain_text(conflict.title)
+    leo = new_page()
+    sign_in(leo, "leo")
+    leo.goto(f"/w/acme/meetings/{meeting.pk}/")
+    claire.get_by_role("button", name="Start the meeting").click()
+    expect(leo.locator("#meeting-status")).to_have_text("In progress")
 
-    claire.goto(f"/w/acme/conflicts/{conflict.pk}/")
+    # In the meeting, the facilitator opens the conflict from its agenda item and decides it.
+    claire.locator("#agenda").get_by_role("link", name=conflict.title, exact=True).click()
+    expect(claire.get_by_role("heading", name=conflict.title)).to_be_visible()
     claire.get_by_role("link", name="Decide").click()
     claire.get_by_label("What was decided").fill("Fund the campaign, cap its cost")
     claire.get_by_label("Why", exact=True).fill("Reach matters now; costs stay capped.")
@@ -132,9 +139,28 @@ def test_an_open_conflict_is_on_the_agenda_and_the_facilitators_decision_closes_
     claire.get_by_label("What Product accepts").fill("Features move a sprint")
     claire.get_by_role("button", name="Record the decision").click()
     expect(claire.locator("#conflict-decision")).to_contain_text("Fund the campaign, cap its cost")
+    # The meeting's other participants see it among the meeting's outcomes, without reloading.
+    expect(leo.locator("#agenda")).to_contain_text("Fund the campaign, cap its cost")
+    decision = Decision.objects.get()
+    assert decision.meeting == meeting
+
+    # In the one decision log, found by its source, linking back to the conflict.
+    claire.goto("/w/acme/decisions/")
+    claire.get_by_label("Made in").select_option("conflict")
+    results = claire.locator("#decision-results")
+    expect(results).to_contain_text(decision.title)
+    results.get_by_role("link", name=decision.title).click()
+    origin = claire.locator("#decision-origin")
+    expect(origin).to_contain_text(f"Conflict: {conflict.title} (resources), decided in CMO forum")
+    origin.get_by_role("link", name=f"Conflict: {conflict.title}").click()
+    expect(claire.get_by_role("heading", name=conflict.title)).to_be_visible()
+
+    # Product's lead acknowledges what Product accepted; the facilitator then closes it.
+    leo.goto(f"/w/acme/conflicts/{conflict.pk}/")
+    leo.get_by_role("button", name="Acknowledge for Product").click()
+    expect(leo.locator("#main")).to_contain_text("Acknowledged by Leo")
+    claire.reload()
     claire.get_by_role("button", name="Close the conflict").click()
     expect(claire.locator("#conflict-steps")).to_contain_text("Closed (now)")
     conflict.refresh_from_db()
     assert conflict.status == Conflict.Status.CLOSED
-    claire.goto(f"/w/acme/meetings/{meeting.pk}/")
-    expect(claire.locator("#main")).not_to_contain_text(conflict.title)
