@@ -75,6 +75,8 @@ def _pages(reset: bool) -> tuple[str, dict[str, str]]:
         "goal list": f"{base}/goals/",
         "goal detail": f"{base}/goals/{goal.pk}/",
         "KPI detail": f"{base}/kpis/{kpi.pk}/",
+        "health matrix": f"{base}/health/",
+        "decision log": f"{base}/decisions/",
         "API goal list (50)": f"/api/v1/workspaces/{SCALE_SLUG}/goals/?page_size=50",
     }
 
