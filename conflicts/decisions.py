@@ -19,7 +19,7 @@ from conflicts.notices import tell_both_sides
 from conflicts.services import lock
 from core.audit import audit_record, update_audited
 from forums.models import AgendaItem, Decision
-from forums.outcomes import decision_record_direct, running_item
+from forums.outcomes import decision_record_direct, decision_recorded_emit, running_item
 from goals.models import KPI
 from goals.selectors.kpis import recent_measurements
 from teams.models import Department, Membership
@@ -117,6 +117,7 @@ def conflict_decide(
         item=running_item(
             workspace=locked.workspace, kind=AgendaItem.Kind.CONFLICT, source_id=locked.pk
         ),
+        announce=False,
     )
     Acknowledgement.objects.bulk_create(
         Acknowledgement(conflict=locked, department=d, trade_off=accepted[d.pk])
@@ -132,6 +133,7 @@ def conflict_decide(
         summary=f"The conflict “{locked.title}” is decided: {decision.title}",
     )
     tell_both_sides(locked, actor=membership.user, step="decided")
+    decision_recorded_emit(decision, actor=membership.user)  # now that it names the conflict
     return decision
 
 

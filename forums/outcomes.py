@@ -13,7 +13,6 @@ took it, executives and admins. Every decision recorded, and every supersede, se
 
 import datetime as dt
 from collections.abc import Iterable
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -121,14 +120,19 @@ def decision_record_direct(
     departments: Iterable[Department],
     review_on: dt.date | None = None,
     item: AgendaItem | None = None,
+    announce: bool = True,
 ) -> Decision:
     """A decision taken by its own process (a conflict's, by its facilitator or an executive),
     in the same log and under the same rules. The caller authorizes the actor: forums does not
     know what the decision settles. With ``item`` (:func:`running_item`), it was taken in that
-    meeting: it is among the meeting's outcomes, and every open page of the meeting shows it."""
+    meeting: it is among the meeting's outcomes, and every open page of the meeting shows it.
+    ``announce=False`` leaves ``decision.recorded`` to the caller, for once it has linked the
+    decision to its source."""
     meeting = None
     if item is not None:
         meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=item.meeting_id)
+        if meeting.status != Meeting.Status.STARTED:  # it ended while we looked
+            meeting = item = None
     decision = Decision(
         workspace=membership.workspace,
         meeting=meeting,
@@ -142,7 +146,8 @@ def decision_record_direct(
     _decision_save(decision, list(departments), decided_by=decided_by, review_on=review_on)
     if meeting is not None:
         bump_version(meeting)
-    decision_recorded_emit(decision, actor=membership.user)
+    if announce:
+        decision_recorded_emit(decision, actor=membership.user)
     return decision
 
 
@@ -201,32 +206,23 @@ def decision_payload(decision: Decision, *, actor: User) -> dict:
     }
 
 
-def _emit_recorded(decision_id: int, actor_id: int) -> None:
+def decision_recorded_emit(decision: Decision, *, actor: User) -> None:
+    """Send ``decision.recorded`` (:func:`decision_payload`) from inside the transaction that
+    records the decision, once its source has linked it (a conflict links its decision after
+    :func:`decision_record_direct` returns, so :func:`conflicts.decisions.conflict_decide`
+    sends it itself): the deliveries are written with the decision, and sent once it commits
+    (:func:`integrations.services.webhook_emit`); a rolled-back decision sends nothing."""
     decision = (
         Decision.objects.select_related("workspace", "decided_by", "meeting__forum", "supersedes")
         .prefetch_related(Prefetch("departments", queryset=Department.objects.order_by("pk")))
-        .filter(pk=decision_id)
-        .first()
+        .get(pk=decision.pk)
     )
-    actor = User.objects.filter(pk=actor_id).first()
-    if decision is None or actor is None:
-        return
     sources.origins([decision], decision.workspace.slug)
-    with transaction.atomic():
-        webhook_emit(
-            workspace=decision.workspace,
-            event=Event.DECISION_RECORDED,
-            payload=decision_payload(decision, actor=actor),
-        )
-
-
-def decision_recorded_emit(decision: Decision, *, actor: User) -> None:
-    """Send ``decision.recorded`` (:func:`decision_payload`) once the transaction that records
-    the decision commits: by then its source has linked it (a conflict to its decision, which
-    happens after :func:`decision_record_direct` returns), and a rolled-back decision sends
-    nothing. Its deliveries are then written and sent as every webhook's
-    (:func:`integrations.services.webhook_emit`)."""
-    transaction.on_commit(partial(_emit_recorded, decision.pk, actor.pk), robust=True)
+    webhook_emit(
+        workspace=decision.workspace,
+        event=Event.DECISION_RECORDED,
+        payload=decision_payload(decision, actor=actor),
+    )
 
 
 # --- Amend and supersede -----------------------------------------------------------------------
@@ -301,8 +297,7 @@ def decision_amend(
 
 
 def _link(membership: Membership, old: Decision, new: Decision) -> None:
-    """Mark ``old`` superseded by ``new``, cancel its pending review reminders, and send
-    ``decision.recorded`` for ``new``."""
+    """Mark ``old`` superseded by ``new`` and cancel its pending review reminders."""
     update_audited(
         old,
         {"superseded_by": new},
@@ -313,7 +308,6 @@ def _link(membership: Membership, old: Decision, new: Decision) -> None:
     ForumReminder.objects.filter(decision=old, status=ForumReminder.Status.PENDING).update(
         status=ForumReminder.Status.CANCELLED
     )
-    decision_recorded_emit(new, actor=membership.user)
 
 
 @transaction.atomic
@@ -340,19 +334,19 @@ def decision_supersede(
     )
     _decision_save(new, list(departments), decided_by=membership.user, review_on=review_on)
     _link(membership, locked, new)
+    decision_recorded_emit(new, actor=membership.user)
     return new
 
 
 @transaction.atomic
 def decision_supersede_by(*, membership: Membership, decision: Decision, by: Decision) -> Decision:
     """Mark ``decision`` superseded by a later decision already in the log (one taken in a
-    meeting since, say)."""
+    meeting since, say). The replacement was announced when it was recorded: no webhook."""
     locked = _lock_decision(membership, decision)
     if by.pk == locked.pk:
         raise ValidationError({"by": "A decision cannot supersede itself."})
     replacement = (
         Decision.objects.select_for_update(of=("self",))
-        .select_related("supersedes")
         .filter(pk=by.pk, workspace=membership.workspace)
         .first()
     )
@@ -360,10 +354,10 @@ def decision_supersede_by(*, membership: Membership, decision: Decision, by: Dec
         raise ValidationError({"by": "Choose a decision of this workspace."})
     if replacement.is_superseded:
         raise ValidationError({"by": f"“{replacement}” is superseded too: choose a current one."})
-    if getattr(replacement, "supersedes", None) is not None:
-        raise ValidationError(
-            {"by": f"“{replacement}” already supersedes “{replacement.supersedes}”."}
-        )
+    # Read once the replacement is locked: another request may just have linked it.
+    earlier = Decision.objects.filter(superseded_by=replacement).first()
+    if earlier is not None:
+        raise ValidationError({"by": f"“{replacement}” already supersedes “{earlier}”."})
     if (replacement.created_at, replacement.pk) < (locked.created_at, locked.pk):
         raise ValidationError({"by": "A decision is superseded by a later one."})
     _link(membership, locked, replacement)

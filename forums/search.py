@@ -19,6 +19,7 @@ from forums.models import Decision
 
 # What the database puts around a match: characters no one types, replaced after escaping.
 START, STOP = "\x02", "\x03"
+PAIR = re.compile(f"{START}([^{START}{STOP}]*){STOP}")
 # Characters of the rationale shown around the first match (SQLite).
 EXCERPT = 160
 
@@ -27,20 +28,19 @@ def postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def matching(decisions: QuerySet[Decision], q: str) -> QuerySet[Decision]:
-    """The decisions matching ``q``, best first, each with ``marked_title`` and
+def matching(decisions: QuerySet[Decision], q: str, *, marks: bool = True) -> QuerySet[Decision]:
+    """The decisions matching ``q``, best first; with ``marks``, each with ``marked_title`` and
     ``marked_excerpt`` (raw headlines on PostgreSQL; :func:`mark` makes them safe)."""
     if postgres():
         vector = SearchVector("title", weight="A", config="english") + SearchVector(
             "rationale", weight="B", config="english"
         )
         query = SearchQuery(q, search_type="websearch", config="english")
-        marks = {"start_sel": START, "stop_sel": STOP, "config": "english"}
-        return (
-            decisions.annotate(
-                document=vector,
-                rank=SearchRank(vector, query),
-                headline_title=SearchHeadline("title", query, highlight_all=True, **marks),
+        decisions = decisions.annotate(document=vector, rank=SearchRank(vector, query))
+        if marks:
+            options = {"start_sel": START, "stop_sel": STOP, "config": "english"}
+            decisions = decisions.annotate(
+                headline_title=SearchHeadline("title", query, highlight_all=True, **options),
                 headline_excerpt=SearchHeadline(
                     "rationale",
                     query,
@@ -48,19 +48,20 @@ def matching(decisions: QuerySet[Decision], q: str) -> QuerySet[Decision]:
                     min_words=12,
                     max_fragments=2,
                     fragment_delimiter=" … ",
-                    **marks,
+                    **options,
                 ),
             )
-            .filter(document=query)
-            .order_by("-rank", "-created_at", "-pk")
-        )
+        return decisions.filter(document=query).order_by("-rank", "-created_at", "-pk")
     for word in q.split():
         decisions = decisions.filter(Q(title__icontains=word) | Q(rationale__icontains=word))
     return decisions.order_by("-created_at", "-pk")
 
 
 def _from_headline(text: str) -> SafeString:
-    return mark_safe(escape(text).replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
+    """The headline escaped, each marked match in a ``<mark>``; a lone marker (a decision's
+    own text may hold one) is dropped, so the tags always pair up."""
+    marked = PAIR.sub(r"<mark>\1</mark>", escape(text))
+    return mark_safe(marked.replace(START, "").replace(STOP, ""))  # noqa: S308
 
 
 def _words(q: str) -> re.Pattern | None:

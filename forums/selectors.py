@@ -34,6 +34,8 @@ from teams.tenancy import get_scoped
 
 DEPARTMENTS = Prefetch("departments", queryset=Department.objects.order_by("name"))
 
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(9000, 1, 1)
+
 
 def forums_visible(membership: Membership) -> QuerySet[Forum]:
     forums = Forum.objects.filter(workspace=membership.workspace)
@@ -139,11 +141,11 @@ def _local_midnight(workspace: Workspace, day: dt.date) -> dt.datetime:
 
 
 def decision_log(
-    *, workspace: Workspace, filters: DecisionFilters = DecisionFilters()
+    *, workspace: Workspace, filters: DecisionFilters = DecisionFilters(), marks: bool = True
 ) -> QuerySet[Decision]:
-    """The workspace's decisions, newest first; with words, the best matches first with the
-    words marked (:mod:`forums.search`); each with what superseded it and what it superseded.
-    Give a page its origins with :func:`forums.sources.origins`."""
+    """The workspace's decisions, newest first; with words, the best matches first, with the
+    words marked unless ``marks`` is false (:mod:`forums.search`); each with what superseded it
+    and what it superseded. Give a page its origins with :func:`forums.sources.origins`."""
     decisions = (
         Decision.objects.filter(workspace=workspace)
         .select_related("decided_by", "meeting__forum", "superseded_by", "supersedes")
@@ -161,13 +163,15 @@ def decision_log(
         decisions = decisions.filter(sources.source_filter(filters.source))
     if filters.kind:
         decisions = decisions.filter(sources.kind_filter(filters.kind))
-    if filters.start:
+    # A day outside the years any decision can have bounds nothing (and near the ends of the
+    # calendar its midnight has no time in UTC).
+    if filters.start and filters.start > EARLIEST:
         decisions = decisions.filter(created_at__gte=_local_midnight(workspace, filters.start))
-    if filters.end:
+    if filters.end and filters.end < LATEST:
         after = _local_midnight(workspace, filters.end + dt.timedelta(days=1))
         decisions = decisions.filter(created_at__lt=after)
     if filters.q:
-        return search.matching(decisions, filters.q)
+        return search.matching(decisions, filters.q, marks=marks)
     return decisions.order_by("-created_at", "-pk")
 
 
@@ -229,7 +233,8 @@ def decision_rows(*, workspace: Workspace, filters: DecisionFilters) -> Iterator
     """The decisions the log shows for ``filters``, in its order, as rows of
     :data:`DECISION_HEADER`, streamed: per chunk of :data:`EXPORT_CHUNK` decisions, one query
     for their departments and one per decision source."""
-    decisions = decision_log(workspace=workspace, filters=filters).iterator(EXPORT_CHUNK)
+    decisions = decision_log(workspace=workspace, filters=filters, marks=False)
+    decisions = decisions.iterator(EXPORT_CHUNK)
     slug, base = workspace.slug, settings.SITE_URL
     while chunk := list(itertools.islice(decisions, EXPORT_CHUNK)):
         sources.origins(chunk, slug)

@@ -7,7 +7,7 @@ department owns. Everyone else in the workspace reads them.
 import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from core.audit import audit_record, update_audited
 from glossary import marking
@@ -31,8 +31,16 @@ def can_change(membership: Membership, term: Term) -> bool:
 
 
 def _save(term: Term) -> None:
-    term.full_clean()
-    term.save()  # every field, so that updated_at moves too
+    """Every field, so that updated_at moves too; a term someone else just gave the same name
+    (between the check and the write) is refused as the check would have."""
+    term.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            term.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"term": f"“{term.term}” is already in the glossary. Change that entry instead."}
+        ) from None
 
 
 def _checked(
@@ -68,8 +76,7 @@ def _checked(
 def term_create(*, membership: Membership, term: str, meaning: str, department: Department) -> Term:
     fields = _checked(membership, term=term, meaning=meaning, department=department, pk=None)
     entry = Term(workspace=membership.workspace, created_by=membership.user, **fields)
-    entry.full_clean()
-    entry.save()
+    _save(entry)
     audit_record(
         workspace=membership.workspace,
         actor=membership.user,
@@ -85,6 +92,8 @@ def term_create(*, membership: Membership, term: str, meaning: str, department: 
 def term_update(*, membership: Membership, entry: Term, **fields: str | Department) -> Term:
     """Change the term, its meaning or its department: the person must keep both the
     department it had and the one it gets."""
+    # Locked, and read again: a change made meanwhile is the one this one starts from.
+    entry = Term.objects.select_for_update().select_related("department").get(pk=entry.pk)
     if not can_change(membership, entry):
         raise PermissionDenied(REFUSED)
     unknown = set(fields) - {"term", "meaning", "department"}

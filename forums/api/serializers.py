@@ -482,9 +482,8 @@ class DecisionFilterSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="Words of what was decided or why; the best matches first.",
     )
-    department = serializers.IntegerField(
-        min_value=1,
-        max_value=MAX_PK,
+    department = InWorkspace(
+        queryset=Department.objects.all(),
         required=False,
         help_text="Decisions affecting this department id.",
     )
@@ -521,7 +520,7 @@ def decision_filters(data: dict[str, Any]) -> DecisionFilters:
     """The log's filters from the validated query parameters."""
     return DecisionFilters(
         q=data.get("search", "").strip(),
-        department=data.get("department"),
+        department=data["department"].pk if data.get("department") else None,
         kind=data.get("kind", ""),
         source=data.get("source", ""),
         start=data.get("from"),

@@ -1,7 +1,7 @@
 """Journey 5: an executive opens the dashboard of the demo workspace and reads it: shared goals
 by department and status, KPI trends, the alignment-health matrix with its weakest pair,
-upcoming forums, check-in completion and late asks; from the weakest pair she reaches what lies behind it,
-down to the open conflict over the launch budget."""
+upcoming forums, check-in completion and late asks; from the weakest pair she reaches what lies
+behind it, down to the open conflict over the launch budget."""
 
 from zoneinfo import ZoneInfo
 

@@ -312,10 +312,14 @@ def test_superseding_sends_the_new_decision_and_a_refused_one_sends_nothing(
     assert len(_payloads()) == 1
 
 
-def test_nothing_is_sent_before_the_decision_commits(
+def test_the_delivery_is_written_with_the_decision_and_sent_once_it_commits(
     acme, hook, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         direct(acme, "Hire two")
-    assert not WebhookDelivery.objects.exists()
+    # Written in the decision's transaction (nothing lost if the process dies after the
+    # commit), sent by the task enqueued on commit.
+    (delivery,) = WebhookDelivery.objects.all()
+    assert delivery.status == WebhookDelivery.Status.PENDING
+    assert delivery.payload["decision"]["title"] == "Hire two"
     assert len(callbacks) == 1

@@ -225,3 +225,27 @@ def test_the_list_makes_the_same_queries_as_the_glossary_grows(acme, as_user, mq
     assert small == large
     assert large.count <= 12, large
     assert count_queries(client, _url("glossary"), HTTP_HX_REQUEST="true").count <= 6
+
+
+def test_a_name_taken_between_the_check_and_the_write_is_refused_on_its_field(acme):
+    """Two people adding the same term at once pass the check together: the database's unique
+    rule answers the second, in the check's words."""
+    from django.core.exceptions import ValidationError
+
+    from glossary import services
+    from glossary.models import Term
+
+    services.term_create(
+        membership=member(acme.claire), term="MQL", meaning="A lead.", department=acme.marketing
+    )
+    second = Term(
+        workspace=acme.workspace,
+        term="mql",
+        meaning="B",
+        department=acme.marketing,
+        created_by=acme.claire,
+    )
+    with pytest.raises(ValidationError) as refused:
+        services._save(second)
+    assert "already in the glossary" in str(refused.value.message_dict["term"])
+    assert Term.objects.count() == 1
