@@ -17,6 +17,7 @@ answering again in the same cycle changes the answer (200).
 """
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -30,7 +31,7 @@ from core.api.schema import SLUG
 from health import selectors
 from health.figures import WINDOW, Figures, health_figures
 from health.models import PulseAnswer
-from health.services import PulseDraft, pulse_answer
+from health.services import PulseDraft, ensure_answers_for, pulse_answer, pulse_lock
 from health.sources import cycles_back
 from teams.api.tenancy import WorkspaceScopedViewSet
 from teams.models import Department, Role
@@ -206,17 +207,24 @@ class PulseViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
     def create(self, request: Request, slug: str) -> Response:
         data = self.validated(PulseInputSerializer)
         current = cycle_current(workspace=request.workspace)
-        changing = PulseAnswer.objects.filter(
-            cycle=current, from_department=data["department"], about_department=data["about"]
-        ).exists()
         draft = PulseDraft(about=data["about"], score=data["score"], comment=data["comment"])
         try:
-            (answer,) = pulse_answer(
-                membership=request.membership,
-                department=data["department"],
-                answers=[draft],
-                cycle=current.pk,
-            )
+            with transaction.atomic():
+                # Locked before the look-up, so of two first answers at once the second waits,
+                # then changes the first (200) rather than being told it created one.
+                ensure_answers_for(request.membership, data["department"])
+                pulse_lock(data["department"])
+                changing = PulseAnswer.objects.filter(
+                    cycle=current,
+                    from_department=data["department"],
+                    about_department=data["about"],
+                ).exists()
+                (answer,) = pulse_answer(
+                    membership=request.membership,
+                    department=data["department"],
+                    answers=[draft],
+                    cycle=current.pk,
+                )
         except ValidationError as error:
             # One answer: its errors belong to the body's fields, not to one of a form's rows.
             raise ValidationError(

@@ -14,12 +14,14 @@ over the last :data:`WINDOW` cycles:
   of them on track. Goals keep no history of their status, so every point of the trend uses
   today's statuses.
 * ``checkin_rate``: check-ins logged for the shared goals in the last :data:`WINDOW` cycles
-  whose due date has passed, out of those owed (one per goal per cycle). For a department,
-  over the active goals it owns.
+  whose due date has passed, out of those owed: one per goal per cycle, for the cycles due on
+  or after the day the goal was created (a goal created last week owes nothing for the cycles
+  before it). For a department, over the active goals it owns.
 * ``open_asks`` between them (either way; for a department, those it received) and
   ``ask_age_days``, their median age in days; ``asks_on_time``: of the asks whose date (the
   committed date, else the date needed) fell in the window, the share delivered by that date
-  (declined asks do not count; one still open past its date is late).
+  (declined asks do not count; one still open past its date is late, one due today and still
+  open not yet counted).
 * ``open_conflicts`` involving both and ``conflict_age_days``, their median age;
   ``decision_days``: the median days from raising a conflict to its decision, over every
   conflict of theirs decided so far.
@@ -34,8 +36,10 @@ over the last :data:`WINDOW` cycles:
 0 (bad) to 1 (good): the on-track share, the check-in rate and the on-time share as they are;
 open conflicts as 1 / (1 + their number); divergence as 1 - gap / 9; the pulse as
 (pulse - 1) / 4. Ages and the decision latency are shown beside it but not scored, as they
-have no natural scale. A figure without data is left out, never counted as zero; with no
-figure at all the score is "no data". Bands: :data:`BANDS`.
+have no natural scale. A figure without data is left out, never counted as zero. Open
+conflicts are always known (none is a number), so they are scored only beside at least one
+other figure: a pair related only by an old conflict, or by asks not yet due, has no score
+("no data"), like one with no figure at all. Bands: :data:`BANDS`.
 """
 
 from collections import defaultdict
@@ -88,7 +92,7 @@ class Figures:
         """The figures available, each as a share from 0 (bad) to 1 (good)."""
         if not self.related:
             return {}
-        parts = {"open conflicts": 1 / (1 + self.open_conflicts)}
+        parts = {}
         if self.on_track_share is not None:
             parts["on track"] = self.on_track_share
         if self.checkin_rate is not None:
@@ -99,6 +103,8 @@ class Figures:
             parts["confidence gap"] = 1 - self.divergence / MAX_GAP
         if self.pulse is not None:
             parts["pulse"] = (self.pulse - 1) / 4
+        if parts:
+            parts["open conflicts"] = 1 / (1 + self.open_conflicts)
         return parts
 
     @property
@@ -189,7 +195,7 @@ def _at(sources: Sources, index: int) -> tuple[dict[int, Figures], dict[Pair, Fi
     cycles = sources.cycles
     as_of = sources.today if index == 0 else cycles[index].ends_on
     window = cycles[index : index + WINDOW]
-    due = [bounds.starts_on for bounds in cycles[index:] if bounds.due_on < as_of][:WINDOW]
+    due = [bounds for bounds in cycles[index:] if bounds.due_on < as_of][:WINDOW]
     since = window[-1].starts_on
     ids = [d.pk for d in sources.departments]
     departments = {pk: Figures() for pk in ids}
@@ -203,7 +209,7 @@ def _at(sources: Sources, index: int) -> tuple[dict[int, Figures], dict[Pair, Fi
     return departments, pairs
 
 
-def _goals(sources, departments, pairs, due: list[date], window: list[date]) -> None:
+def _goals(sources, departments, pairs, due: list[CycleBounds], window: list[date]) -> None:
     """Shared goals, on-track shares, check-in rates and confidence gaps."""
     on_track = Goal.Status.ON_TRACK
     per_pair: dict[Pair, list[int]] = defaultdict(list)
@@ -232,20 +238,31 @@ def _goals(sources, departments, pairs, due: list[date], window: list[date]) -> 
             figures.on_track_share = _share(
                 sum(sources.status[g] == on_track for g in shared), len(shared)
             )
-        mine = owned.get(pk, [])
-        figures.checkins_owed = len(mine) * len(due)
-        figures.checkins_done = sum((g, start) in sources.confidence for g in mine for start in due)
+        figures.checkins_done, figures.checkins_owed = _checkins(sources, owned.get(pk, []), due)
         figures.checkin_rate = _share(figures.checkins_done, figures.checkins_owed)
 
 
-def _goal_figures(sources: Sources, figures: Figures, goals: list[int], due: list[date]) -> None:
+def _checkins(sources: Sources, goals: list[int], due: list[CycleBounds]) -> tuple[int, int]:
+    """(logged, owed): a check-in is owed per goal and due cycle, once the goal was created by
+    the cycle's due date."""
+    owed = [
+        (goal, bounds.starts_on)
+        for goal in goals
+        for bounds in due
+        if sources.created[goal] <= bounds.due_on
+    ]
+    return sum(key in sources.confidence for key in owed), len(owed)
+
+
+def _goal_figures(
+    sources: Sources, figures: Figures, goals: list[int], due: list[CycleBounds]
+) -> None:
     figures.goal_ids = sorted(goals)
     figures.shared_goals = len(goals)
     figures.on_track_share = _share(
         sum(sources.status[g] == Goal.Status.ON_TRACK for g in goals), len(goals)
     )
-    figures.checkins_owed = len(goals) * len(due)
-    figures.checkins_done = sum((g, start) in sources.confidence for g in goals for start in due)
+    figures.checkins_done, figures.checkins_owed = _checkins(sources, goals, due)
     figures.checkin_rate = _share(figures.checkins_done, figures.checkins_owed)
 
 
@@ -302,8 +319,13 @@ def _asks(sources, departments, pairs, as_of: date, since: date) -> None:
         if still_open or ask.expected_on >= since:
             for key in keys:
                 lately[key] += 1
-        if since <= ask.expected_on <= as_of and ask.status != "declined":
-            on_time = ask.status == "delivered" and ask.responded_on <= ask.expected_on
+        delivered = ask.status == "delivered" and ask.responded_on <= as_of
+        if (
+            since <= ask.expected_on <= as_of
+            and ask.status != "declined"
+            and (delivered or ask.expected_on < as_of)
+        ):
+            on_time = delivered and ask.responded_on <= ask.expected_on
             for key in keys:
                 due[key].append(on_time)
     for kind, target in (("pair", pairs), ("department", departments)):

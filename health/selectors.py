@@ -15,7 +15,7 @@ from checkins.models import Ask, Cycle
 from conflicts.models import Conflict
 from goals.models import KPI, Goal
 from health.models import PulseAnswer
-from health.sources import ACTIVE, OwnerLink
+from health.sources import ACTIVE, OwnerLink, local_midnight
 from teams.models import Department, Membership, Workspace
 
 # How many cycles of pulse answers a pair's page lists.
@@ -86,7 +86,11 @@ def pair_goals(goal_ids: list[int]) -> list[Goal]:
 def pair_asks(*, workspace: Workspace, a: Department, b: Department, since: date) -> list[Ask]:
     """Asks between the two, unanswered ones and those of the window."""
     between = Q(from_department=a, to_department=b) | Q(from_department=b, to_department=a)
-    recent = Q(status__in=Ask.UNRESOLVED) | Q(due_on__gte=since) | Q(created_at__date__gte=since)
+    recent = (
+        Q(status__in=Ask.UNRESOLVED)
+        | Q(due_on__gte=since)
+        | Q(created_at__gte=local_midnight(workspace, since))
+    )
     return list(
         Ask.objects.filter(between, recent, workspace=workspace)
         .select_related("goal", "from_department", "to_department")

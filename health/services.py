@@ -71,6 +71,13 @@ def _check_answers(drafts: list[PulseDraft], partners: dict[int, Department]) ->
         raise ValidationError(errors)
 
 
+def pulse_lock(department: Department) -> None:
+    """Lock the answering department's row until the transaction ends, so two first answers
+    sent at once are written one after the other: the second finds the first and changes it
+    instead of hitting the unique constraint."""
+    Department.objects.select_for_update().filter(pk=department.pk).exists()
+
+
 @transaction.atomic
 def pulse_answer(
     *,
@@ -90,6 +97,7 @@ def pulse_answer(
     _check_cycle(cycle, current)
     partners = {d.pk: d for d in pulse_partners(department=department)}
     _check_answers(answers, partners)
+    pulse_lock(department)
     existing = {
         answer.about_department_id: answer
         for answer in PulseAnswer.objects.select_for_update().filter(

@@ -8,7 +8,7 @@ Python, so no figure costs a query per department or per pair.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q
 
@@ -62,10 +62,12 @@ class Sources:
     # The workspace's cycles by date arithmetic, the current one first (see checkins.cycles).
     cycles: list[CycleBounds]
     departments: list[Department]
-    # Active goals: their owner departments, owners and contributors, status and parent.
+    # Active goals: their owner departments, owners and contributors, status, parent and the
+    # workspace's day they were created on.
     owners: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     involved: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     status: dict[int, str] = field(default_factory=dict)
+    created: dict[int, date] = field(default_factory=dict)
     children: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     # (goal, cycle start) -> the check-in's confidence.
     confidence: dict[tuple[int, date], int] = field(default_factory=dict)
@@ -92,13 +94,14 @@ def sources_read(*, workspace: Workspace, today: date, cycle_count: int) -> Sour
     since = cycles[-1].starts_on
     found = Sources(today=today, cycles=cycles, departments=list(workspace.departments.all()))
     active = {"goal__workspace": workspace, "goal__status__in": ACTIVE}
-    for goal, department, status, parent in OwnerLink.objects.filter(**active).values_list(
-        "goal_id", "department_id", "goal__status", "goal__parent_id"
+    for goal, department, status, parent, created in OwnerLink.objects.filter(**active).values_list(
+        "goal_id", "department_id", "goal__status", "goal__parent_id", "goal__created_at"
     ):
         found.owners[goal].add(department)
         found.involved[goal].add(department)
         if goal not in found.status:
             found.status[goal] = status
+            found.created[goal] = _day(workspace, created)
             if parent is not None:
                 found.children[parent].append(goal)
     for goal, department in ContributorLink.objects.filter(**active).values_list(
@@ -126,11 +129,17 @@ def _day(workspace: Workspace, moment: datetime | None) -> date | None:
     return None if moment is None else workspace.today(moment)
 
 
+def local_midnight(workspace: Workspace, day: date) -> datetime:
+    """The moment ``day`` begins on the workspace's clock: compare stored moments against it,
+    never their date on the server's clock."""
+    return datetime.combine(day, time.min, tzinfo=workspace.zone)
+
+
 def _asks(workspace: Workspace, since: date) -> list[AskRow]:
     """Asks still unanswered, and those answered or due since ``since``."""
     recent = (
         Q(status__in=Ask.UNRESOLVED)
-        | Q(responded_at__date__gte=since)
+        | Q(responded_at__gte=local_midnight(workspace, since))
         | Q(due_on__gte=since)
         | Q(committed_on__gte=since)
     )

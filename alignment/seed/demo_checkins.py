@@ -1,12 +1,15 @@
 """The demo's check-in history: cycles back twelve weeks, a check-in per open goal and cycle."""
 
 import random
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+
+from django.db.models import F
+from django.utils import timezone
 
 from alignment.seed.common import CENT, checkins_backdate, cycles_create
 from alignment.seed.demo_goals import Demo
-from checkins.models import CheckIn
+from checkins.models import CheckIn, Cycle
 from goals.models import Goal
 
 DEMO_CYCLES = 7
@@ -39,6 +42,16 @@ def _demo_checkins(demo: Demo, today: date, rng: random.Random) -> None:
     ]
     CheckIn.objects.bulk_create(checkins)
     checkins_backdate(past, demo.workspace.zone)
+    _goals_backdate(demo, past[0])
+
+
+def _goals_backdate(demo: Demo, first: Cycle) -> None:
+    """Date the goals the day before the first cycle, keeping their order: they have
+    check-ins from then on, and the health figures owe a goal check-ins only from its
+    creation."""
+    written = datetime.combine(first.starts_on - timedelta(days=1), time(9), demo.workspace.zone)
+    shift = timezone.now() - written
+    Goal.objects.filter(workspace=demo.workspace).update(created_at=F("created_at") - shift)
 
 
 def _towards(start: Decimal | None, end: Decimal | None, share: Decimal) -> Decimal | None:

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from alignment.seed.demo_goals import Demo
 from checkins.models import Ask, Cycle
 from checkins.services.asks import AskDraft, asks_create
+from checkins.services.cycles import cycle_current
 from goals.models import Goal
 from health.models import PulseAnswer
 from health.selectors import pulse_partners
@@ -69,14 +70,14 @@ LATE_ASKS = (
         "Confirm the cost review of the launch assets, so the agency can start.",
     ),
 )
+# The goal operations and product own together, which the two asks are about.
+LATE_ASKS_GOAL = "Cut time to market for launches from 12 to 8 weeks"
 RAISED_AGO = timedelta(days=21)
 NEEDED_AGO = timedelta(days=10)
 
 
 def _late_asks(demo: Demo, today: date) -> None:
-    goal = Goal.objects.get(
-        workspace=demo.workspace, owner_departments=demo.departments["operations"], parent=None
-    )
+    goal = Goal.objects.get(workspace=demo.workspace, title=LATE_ASKS_GOAL)
     raised = today - RAISED_AGO
     for giver, taker, text in LATE_ASKS:
         (ask,) = asks_create(
@@ -92,9 +93,9 @@ def _late_asks(demo: Demo, today: date) -> None:
 
 
 def demo_health(demo: Demo, today: date, rng: random.Random) -> None:
-    cycles = list(Cycle.objects.filter(workspace=demo.workspace).order_by("-starts_on"))
-    recent = sorted(cycles[:PULSE_CYCLES], key=lambda cycle: cycle.starts_on)
-    *past, current = recent
+    current = cycle_current(workspace=demo.workspace, today=today)
+    before = Cycle.objects.filter(workspace=demo.workspace, starts_on__lt=current.starts_on)
+    past = list(before.order_by("-starts_on")[: PULSE_CYCLES - 1])[::-1]
     kinds = {department.pk: kind for kind, department in demo.departments.items()}
     history = []
     for giver, username in ANSWERERS.items():

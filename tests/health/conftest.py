@@ -6,7 +6,8 @@ C4 5-18 Oct, C5 21 Sep-4 Oct.
 
 Goals (all active): G1 owned by marketing and product, on track, with its steps S1 (marketing,
 on track) and S2 (product, at risk); G2 owned by marketing with operations contributing, at
-risk; G3 of sales alone, on track.
+risk; G3 of sales alone, on track. All were created on 1 Aug, before every cycle the figures
+look at, so each owes a check-in in every cycle due.
 Check-ins (cycle: confidence): G1 C1 8, C2 7; G2 C1 4; S1 C0 9, C1 6; S2 C1 3.
 Asks: A1 product -> marketing, raised 27 Nov, needed 12 Dec, open; A2 operations -> marketing,
 raised 17 Nov, needed 1 Dec, open; A3 marketing -> product, raised 22 Nov, needed 29 Nov,
@@ -33,6 +34,7 @@ from tests.factories import GoalFactory
 
 TODAY = dt.date(2026, 12, 7)
 BERLIN = ZoneInfo("Europe/Berlin")
+CREATED = dt.date(2026, 8, 1)
 STARTS = [dt.date(2026, 11, 30), dt.date(2026, 11, 16), dt.date(2026, 11, 2), dt.date(2026, 10, 19)]
 DUES = [dt.date(2026, 12, 9), dt.date(2026, 11, 25), dt.date(2026, 11, 11), dt.date(2026, 10, 28)]
 
@@ -53,7 +55,7 @@ class Handmade:
 
 
 def _goal(acme, title, owners, status, parent=None, contributors=()):
-    return GoalFactory(
+    goal = GoalFactory(
         workspace=acme.workspace,
         title=title,
         status=status,
@@ -61,6 +63,8 @@ def _goal(acme, title, owners, status, parent=None, contributors=()):
         owner_departments=owners,
         contributing_departments=list(contributors),
     )
+    Goal.objects.filter(pk=goal.pk).update(created_at=noon(CREATED))
+    return goal
 
 
 def _ask(acme, goal, giver, taker, raised, needed, delivered=None):

@@ -1,9 +1,12 @@
 """The health API: the figures in the shape issue 12 names, and the pulse read and written."""
 
+import threading
+
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
+from core.models import AuditEvent
 from health import figures as figures_module
 from health.models import PulseAnswer
 from tests.factories import CheckInFactory, GoalFactory
@@ -153,3 +156,32 @@ def test_not_your_department_is_a_403(acme, api_as, leo_answers_for_product):
     assert response.status_code == 403
     assert "Only the lead of Product" in response.json()["detail"]
     assert not PulseAnswer.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_answers_at_once_make_one_answer(acme, api_as, leo_answers_for_product):
+    """Two tabs send product's first answer about marketing at once, each on its own
+    connection. The department's row lock makes the second wait, find the first and change
+    it: one 201, one 200, one answer, never a 500 from the unique constraint."""
+    clients = [api_as(acme.leo), api_as(acme.leo)]
+    start = threading.Barrier(2)
+    codes: list[int] = []
+
+    def send(client, score):
+        try:
+            start.wait()
+            codes.append(client.post(PULSE, _answer(acme, score=score), format="json").status_code)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=send, args=pair) for pair in zip(clients, (2, 4), strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == [200, 201]
+    assert PulseAnswer.objects.count() == 1
+    verbs = AuditEvent.objects.filter(target_type="pulseanswer").values_list("verb", flat=True)
+    assert sorted(verbs) == ["created", "updated"]

@@ -4,13 +4,18 @@ Now (7 Dec) the window is C0-C2 (from 2 Nov); the check-in rate counts C1-C3, th
 by then (C0 is due on 9 Dec).
 """
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from checkins.models import Ask
+from conflicts.models import Conflict
+from goals.models import Goal
 from health.figures import health_figures
 from tests.factories import CheckInFactory, GoalFactory
-from tests.health.conftest import TODAY
+from tests.health.conftest import TODAY, day, noon
 
 
 @pytest.fixture
@@ -171,3 +176,80 @@ def test_the_figures_take_seven_queries_however_big_the_workspace(handmade):
         )
         CheckInFactory(cycle=handmade.cycles[1], goal=goal)
     assert _queries(acme.workspace) == before
+
+
+def test_an_open_ask_due_today_is_not_late_yet(handmade):
+    acme = handmade.acme
+    ask = Ask.objects.create(
+        workspace=acme.workspace,
+        goal=handmade.goals["g1"],
+        from_department=acme.product,
+        to_department=acme.marketing,
+        text="Today",
+        due_on=TODAY,
+    )
+    pair = health_figures(workspace=acme.workspace, today=TODAY).pair(
+        acme.marketing.pk, acme.product.pk
+    )
+    assert pair.asks_on_time == 1.0  # A3 alone: the new ask can still be delivered today
+    Ask.objects.filter(pk=ask.pk).update(due_on=TODAY - dt.timedelta(days=1))
+    pair = health_figures(workspace=acme.workspace, today=TODAY).pair(
+        acme.marketing.pk, acme.product.pk
+    )
+    assert pair.asks_on_time == 0.5  # open past yesterday's date: late
+
+
+def _created_on(goal, day):
+    Goal.objects.filter(pk=goal.pk).update(created_at=noon(day))
+
+
+def test_a_goal_owes_no_check_in_for_the_cycles_before_it_was_created(handmade):
+    acme = handmade.acme
+    last_week = GoalFactory(workspace=acme.workspace, owner_departments=[acme.sales, acme.product])
+    _created_on(last_week, day(12, 1))
+    health = health_figures(workspace=acme.workspace, today=TODAY)
+    pair = health.pair(acme.sales.pk, acme.product.pk)
+    assert (pair.shared_goals, pair.checkins_done, pair.checkins_owed) == (1, 0, 0)
+    assert pair.checkin_rate is None  # C1-C3 were due before 1 Dec
+    # Sales still owes G3's three and nothing for the new goal.
+    assert health.by_department[acme.sales.pk].checkins_owed == 3
+
+    _created_on(last_week, day(11, 25))  # on C1's due date: it owes C1, not C2 or C3
+    pair = health_figures(workspace=acme.workspace, today=TODAY).pair(
+        acme.sales.pk, acme.product.pk
+    )
+    assert (pair.checkins_done, pair.checkins_owed, pair.checkin_rate) == (0, 1, 0.0)
+
+
+def test_open_conflicts_alone_make_no_score(handmade):
+    acme = handmade.acme
+    conflict = Conflict.objects.create(
+        workspace=acme.workspace,
+        title="Old",
+        at_stake="Old",
+        raised_by=acme.claire,
+        raised_by_department=acme.sales,
+        decide_by=day(9, 30),
+        status=Conflict.Status.WITHDRAWN,
+        withdrawn_at=noon(day(9, 10)),
+    )
+    conflict.departments.set([acme.sales, acme.product])
+    Conflict.objects.filter(pk=conflict.pk).update(created_at=noon(day(9, 1)))
+    Ask.objects.create(
+        workspace=acme.workspace,
+        goal=handmade.goals["g3"],
+        from_department=acme.sales,
+        to_department=acme.operations,
+        text="Later",
+        due_on=day(12, 20),
+    )
+    health = health_figures(workspace=acme.workspace, today=TODAY)
+    withdrawn = health.pair(acme.sales.pk, acme.product.pk)
+    not_due = health.pair(acme.sales.pk, acme.operations.pk)
+    for pair in (withdrawn, not_due):
+        assert pair.related
+        assert pair.open_conflicts == 0
+        assert (pair.parts(), pair.score, pair.band) == ({}, None, ("none", "No data"))
+    # Beside another figure they count: sales has G3's check-in rate, 0 (G3 has none).
+    assert health.by_department[acme.sales.pk].parts() == {"check-ins": 0.0, "open conflicts": 1.0}
+    assert health.weakest()[2].score == 19  # still marketing and operations

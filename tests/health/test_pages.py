@@ -83,6 +83,14 @@ def test_the_dashboard_loads_the_panel_with_the_weakest_pair(handmade, as_user):
     assert 'id="health-matrix"' in panel
 
 
+def test_without_javascript_the_dashboard_links_to_the_health_page(handmade, as_user):
+    """The panel's div holds a link to the health page until htmx swaps the panel in."""
+    dashboard = as_user(handmade.acme.mia).get(reverse("dashboard", args=["acme"])).text
+    start = dashboard.index('id="health-panel"')
+    panel = dashboard[start : dashboard.index("\n</div>", start)]  # to the end of its row
+    assert f'href="{_url("health")}"' in panel
+
+
 def test_overlaps_and_gaps(acme, as_user):
     cac = KPIFactory(workspace=acme.workspace, name="Customer acquisition cost")
     KPIFactory(workspace=acme.workspace, name="Net promoter score")  # drives no goal
