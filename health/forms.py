@@ -52,7 +52,7 @@ class PulseForm(Form):
                 label=f"Comment on working with {department.name} (optional)",
                 required=False,
                 max_length=1000,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
                 initial=answer.comment if answer else "",
             )
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from checkins.cycles import cycle_bounds
 from checkins.services.cycles import cycle_current
 from core.forms import add_service_errors
 from health import display, selectors
@@ -49,6 +50,7 @@ def health_panel(request: WorkspaceRequest) -> HttpResponse:
     figures = health_figures(workspace=request.workspace)
     context = {
         "matrix": display.matrix(figures),
+        "legend": display.legend(),
         "weakest": figures.weakest(),
         "overall": display.score_label(figures.overall),
         "compact": True,
@@ -119,5 +121,9 @@ def health_pulse(request: WorkspaceRequest, department: int) -> HttpResponse:
             else:
                 messages.success(request, f"Saved the pulse of {department_obj} for this cycle.")
                 return redirect("health", ws=request.workspace.slug)
-    context = {"department": department_obj, "form": form, "cycle": cycle}
+    context = {
+        "department": department_obj,
+        "form": form,
+        "bounds": cycle_bounds(request.workspace.checkin_cadence, cycle.starts_on),
+    }
     return render(request, "health/pulse.html", context, status=status)

@@ -93,3 +93,56 @@ def test_axe_finds_no_serious_violation_on_the_health_page(partners, page: Page)
     )
     serious = [v for v in violations if v["impact"] in ("serious", "critical")]
     assert serious == [], serious
+
+
+def test_the_matrix_shows_the_legends_colours(partners, page: Page):
+    """Each coloured cell wears its band's colour from the legend (a table cell's own styles
+    must not paint over it)."""
+    sign_in(page, "mia")
+    page.goto("/w/acme/health/")
+    expect(page.locator("#health-matrix")).to_be_visible()
+    pairs = page.evaluate(
+        """() => [...document.querySelectorAll('#health-matrix td.health-cell')]
+            .map((cell) => [...cell.classList].find((c) => c !== 'health-cell'))
+            .filter((band) => band !== 'health-self' && band !== 'health-none')
+            .map((band) => [band, document.querySelector(`#health-matrix td.${band}`),
+                document.querySelector(`.health-swatch.${band}`)])
+            .map(([band, cell, swatch]) => [band, getComputedStyle(cell).backgroundColor,
+                getComputedStyle(swatch).backgroundColor])"""
+    )
+    assert pairs, "the fixture gives at least one pair a score"
+    for band, cell, swatch in pairs:
+        assert cell == swatch, f"{band}: the cell is {cell}, the legend {swatch}"
+
+
+def test_the_last_rows_explanation_is_not_clipped_and_escape_hides_it(partners, page: Page):
+    sign_in(page, "mia")
+    page.goto("/w/acme/health/")
+    links = page.locator("#health-matrix a.health-link")
+    expect(links.first).to_be_visible()
+    last = links.nth(links.count() - 1)
+    last.focus()
+    tip = page.locator(f"#{last.get_attribute('aria-describedby')}")
+    expect(tip).to_be_visible()
+    # What is drawn at the middle and the bottom corners of the explanation is the explanation:
+    # the matrix's scrolling box does not clip it.
+    assert page.evaluate(
+        """(tip) => { const r = tip.getBoundingClientRect();
+            const points = [[r.left + r.width / 2, r.top + r.height / 2],
+                [r.left + 4, r.bottom - 4], [r.right - 4, r.bottom - 4]];
+            return r.top >= 0 && r.bottom <= innerHeight && r.right <= innerWidth
+                && points.every(([x, y]) => tip.contains(document.elementFromPoint(x, y))); }""",
+        tip.element_handle(),
+    )
+    page.keyboard.press("Escape")
+    expect(tip).to_be_hidden()
+    expect(last).to_be_focused()
+
+
+def test_on_a_phone_the_dashboard_does_not_scroll_sideways(partners, page: Page):
+    """The matrix scrolls in its own box; its hidden texts do not widen the page."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "mia")
+    page.goto("/w/acme/")
+    expect(page.locator("#health-panel #health-matrix")).to_be_attached()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

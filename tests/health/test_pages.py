@@ -81,6 +81,9 @@ def test_the_dashboard_loads_the_panel_with_the_weakest_pair(handmade, as_user):
     assert "Weakest pair:" in panel
     assert "Marketing and Operations</a>, score 19 (weak)" in panel
     assert 'id="health-matrix"' in panel
+    # The panel's colours are explained there, as on the health page.
+    assert 'aria-label="What the colours mean"' in panel
+    assert "Strained (40–59)" in panel
 
 
 def test_without_javascript_the_dashboard_links_to_the_health_page(handmade, as_user):

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from checkins.cycles import current_bounds
 from checkins.models import Cycle
 from checkins.services.cycles import cycle_current
 from core.models import AuditEvent
@@ -41,6 +42,16 @@ def test_the_lead_sees_one_question_per_partner(acme, as_user, shared):
     assert text.count('type="radio"') == 5
     assert "5 · Very well" in text
     assert "with Sales" not in text
+
+
+def test_the_form_names_the_cycle_to_its_last_day_and_styles_the_comment(acme, as_user, shared):
+    """Answers can change until the cycle ends, so the form shows its end, not its due date."""
+    bounds = current_bounds(acme.workspace)
+    text = as_user(acme.leo).get(_url(acme.product)).text
+    span = f"{bounds.starts_on:%-d %b} – {bounds.ends_on:%-d %b %Y}"
+    assert f'id="pulse-cycle">Cycle {span}.' in text
+    comment = f'name="comment_{acme.marketing.pk}"'
+    assert f'<textarea {comment} cols="40" rows="2" class="form-control"' in text
 
 
 def test_answering_and_changing_within_the_cycle(acme, as_user, shared):
