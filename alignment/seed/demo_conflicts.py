@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from alignment.seed.demo_goals import Demo
 from conflicts import decisions, services
-from conflicts.models import Conflict
+from conflicts.models import Conflict, Position
 from forums import services as forum_services
 from forums.models import AgendaItem, Decision, Forum
 from goals.models import Goal
@@ -155,14 +155,20 @@ def _custom_reports(demo: Demo, today: dt.date) -> Conflict:
     decisions.decision_acknowledge(
         membership=lead["product"], conflict=conflict, department=product
     )
-    # Back in time, as it happened: the service refuses dates in the past.
+    # Back in time, as it happened (the services refuse dates in the past): the positions
+    # before the decision, and its evidence as it stood that day.
     now = timezone.now()
+    decided = now - dt.timedelta(days=28)
     Conflict.objects.filter(pk=conflict.pk).update(
-        created_at=now - dt.timedelta(days=42), decided_at=now - dt.timedelta(days=28)
+        created_at=now - dt.timedelta(days=42), decided_at=decided
     )
-    Decision.objects.filter(pk=decision.pk).update(
-        created_at=now - dt.timedelta(days=28), review_on=today
-    )
+    Position.objects.filter(conflict=conflict).update(updated_at=now - dt.timedelta(days=35))
+    Decision.objects.filter(pk=decision.pk).update(created_at=decided, review_on=today)
+    for snapshot in conflict.snapshot.all():
+        kept = [n for n, day in enumerate(snapshot.data["dates"]) if day <= f"{decided:%Y-%m-%d}"]
+        for key in ("dates", "values"):
+            snapshot.data[key] = [snapshot.data[key][n] for n in kept]
+        snapshot.save(update_fields=["data"])
     return conflict
 
 

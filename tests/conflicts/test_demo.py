@@ -63,7 +63,13 @@ def test_the_settled_conflict_waits_for_sales_and_its_decision_is_due_for_review
     assert (conflict.decided_at - conflict.created_at).days == 14
     pending = conflict.acknowledgements.filter(acknowledged_at__isnull=True)
     assert [a.department.kind for a in pending] == ["sales"]
-    assert conflict.snapshot.count() == 1
+    # What the decision rested on, as it stood that day.
+    (snapshot,) = conflict.snapshot.all()
+    decided = conflict.decided_at.date().isoformat()
+    assert snapshot.data["dates"]
+    assert max(snapshot.data["dates"]) <= decided
+    assert len(snapshot.data["dates"]) == len(snapshot.data["values"])
+    assert all(p.updated_at < conflict.decided_at for p in conflict.positions.all())
     growth = Forum.objects.get(workspace=workspace, name="Growth forum")
     review = f"{AgendaItem.Kind.DECISION_REVIEW}:{conflict.decision_id}"
     assert review in [item.key for item in _next_agenda(growth)]
