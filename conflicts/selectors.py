@@ -17,7 +17,11 @@ DEPARTMENTS = Prefetch("departments", queryset=Department.objects.order_by("name
 
 
 def conflict_list(
-    *, workspace: Workspace, status: str = "", department: Department | None = None
+    *,
+    workspace: Workspace,
+    status: str = "",
+    kind: str = "",
+    department: Department | None = None,
 ) -> QuerySet[Conflict]:
     conflicts = (
         Conflict.objects.filter(workspace=workspace)
@@ -26,6 +30,8 @@ def conflict_list(
     )
     if status:
         conflicts = conflicts.filter(status=status)
+    if kind:
+        conflicts = conflicts.filter(kind=kind)
     if department is not None:
         conflicts = conflicts.filter(departments=department)
     return conflicts.order_by("-created_at", "-pk")
@@ -35,7 +41,7 @@ def conflict_get(*, membership: Membership, pk: int) -> Conflict:
     queryset = Conflict.objects.select_related(
         "raised_by", "raised_by_department", "facilitator", "decision__decided_by"
     ).prefetch_related(
-        Prefetch("departments", queryset=Department.objects.order_by("name")),
+        DEPARTMENTS,
         "goals",
         "kpis",
         "consulted",

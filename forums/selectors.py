@@ -136,10 +136,6 @@ class DecisionFilters:
     end: dt.date | None = None
 
 
-def _local_midnight(workspace: Workspace, day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=workspace.zone)
-
-
 def decision_log(
     *, workspace: Workspace, filters: DecisionFilters = DecisionFilters(), marks: bool = True
 ) -> QuerySet[Decision]:
@@ -166,9 +162,9 @@ def decision_log(
     # A day outside the years any decision can have bounds nothing (and near the ends of the
     # calendar its midnight has no time in UTC).
     if filters.start and filters.start > EARLIEST:
-        decisions = decisions.filter(created_at__gte=_local_midnight(workspace, filters.start))
+        decisions = decisions.filter(created_at__gte=workspace.midnight(filters.start))
     if filters.end and filters.end < LATEST:
-        after = _local_midnight(workspace, filters.end + dt.timedelta(days=1))
+        after = workspace.midnight(filters.end + dt.timedelta(days=1))
         decisions = decisions.filter(created_at__lt=after)
     if filters.q:
         return search.matching(decisions, filters.q, marks=marks)

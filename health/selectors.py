@@ -15,7 +15,7 @@ from checkins.models import Ask, Cycle
 from conflicts.models import Conflict
 from goals.models import KPI, Goal
 from health.models import PulseAnswer
-from health.sources import ACTIVE, OwnerLink, local_midnight
+from health.sources import ACTIVE, OwnerLink
 from teams.models import Department, Membership, Workspace
 
 # How many cycles of pulse answers a pair's page lists.
@@ -89,7 +89,7 @@ def pair_asks(*, workspace: Workspace, a: Department, b: Department, since: date
     recent = (
         Q(status__in=Ask.UNRESOLVED)
         | Q(due_on__gte=since)
-        | Q(created_at__gte=local_midnight(workspace, since))
+        | Q(created_at__gte=workspace.midnight(since))
     )
     return list(
         Ask.objects.filter(between, recent, workspace=workspace)

@@ -8,7 +8,7 @@ Python, so no figure costs a query per department or per pair.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Q
 
@@ -129,17 +129,11 @@ def _day(workspace: Workspace, moment: datetime | None) -> date | None:
     return None if moment is None else workspace.today(moment)
 
 
-def local_midnight(workspace: Workspace, day: date) -> datetime:
-    """The moment ``day`` begins on the workspace's clock: compare stored moments against it,
-    never their date on the server's clock."""
-    return datetime.combine(day, time.min, tzinfo=workspace.zone)
-
-
 def _asks(workspace: Workspace, since: date) -> list[AskRow]:
     """Asks still unanswered, and those answered or due since ``since``."""
     recent = (
         Q(status__in=Ask.UNRESOLVED)
-        | Q(responded_at__gte=local_midnight(workspace, since))
+        | Q(responded_at__gte=workspace.midnight(since))
         | Q(due_on__gte=since)
         | Q(committed_on__gte=since)
     )

@@ -1,5 +1,5 @@
 import zoneinfo
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -75,6 +75,11 @@ class Workspace(models.Model):
     def localtime(self, now: datetime | None = None) -> datetime:
         """``now`` (default: this moment) on the workspace's clock."""
         return timezone.localtime(now or timezone.now(), self.zone)
+
+    def midnight(self, day: date) -> datetime:
+        """The moment ``day`` begins on the workspace's clock: compare stored moments with it,
+        never their date on the server's clock."""
+        return datetime.combine(day, time.min, tzinfo=self.zone)
 
     def today(self, now: datetime | None = None) -> date:
         """The workspace's date at ``now`` (default: this moment): every "today" in the

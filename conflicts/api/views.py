@@ -160,10 +160,9 @@ class ConflictViewSet(WorkspaceScopedViewSet):
         conflicts = selectors.conflict_list(
             workspace=request.workspace,
             status=filters.get("status", ""),
+            kind=filters.get("kind", ""),
             department=filters.get("department"),
         )
-        if "kind" in filters:
-            conflicts = conflicts.filter(kind=filters["kind"])
         page = self.paginate_queryset(conflicts.prefetch_related(*LIST_DETAILS))
         data = ConflictSerializer(page, many=True, context={"workspace": request.workspace}).data
         return self.get_paginated_response(data)

@@ -1,7 +1,6 @@
 """The forums API's viewsets and their routes (see the package docstring)."""
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -39,7 +38,7 @@ from forums.api.serializers import (
 )
 from forums.models import ActionItem, Decision, Forum, Meeting
 from teams.api.tenancy import WorkspaceScopedViewSet
-from teams.models import Role
+from teams.models import Role, Workspace
 
 RUNS = (
     "Whoever runs the forum's meetings: its facilitator, executives and admins; anyone else "
@@ -144,21 +143,17 @@ class ForumViewSet(WorkspaceScopedViewSet):
 # --- Meetings ----------------------------------------------------------------------------------
 
 
-def _midnight(day: dt.date, zone: zoneinfo.ZoneInfo) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=zone)
-
-
 def _filtered(
-    meetings: QuerySet[Meeting], filters: dict[str, Any], zone: zoneinfo.ZoneInfo
+    meetings: QuerySet[Meeting], filters: dict[str, Any], workspace: Workspace
 ) -> QuerySet[Meeting]:
     """The list's filters: a forum, days on the workspace's clock, upcoming or past."""
     if "forum" in filters:
         meetings = meetings.filter(forum_id=filters["forum"])
     if "from" in filters:
-        meetings = meetings.filter(starts_at__gte=_midnight(filters["from"], zone))
+        meetings = meetings.filter(starts_at__gte=workspace.midnight(filters["from"]))
     if "to" in filters:
         next_day = filters["to"] + dt.timedelta(days=1)
-        meetings = meetings.filter(starts_at__lt=_midnight(next_day, zone))
+        meetings = meetings.filter(starts_at__lt=workspace.midnight(next_day))
     upcoming = filters["upcoming"]
     if upcoming is None and "from" not in filters and "to" not in filters:
         upcoming = True
@@ -274,7 +269,7 @@ class MeetingViewSet(WorkspaceScopedViewSet):
 
     def list(self, request: Request, slug: str) -> Response:
         filters = self.validated(MeetingFilterSerializer, data=request.query_params)
-        meetings = _filtered(self.get_queryset(), filters, request.workspace.zone)
+        meetings = _filtered(self.get_queryset(), filters, request.workspace)
         page = self.paginate_queryset(meetings)
         context = {"membership": request.membership}
         return self.get_paginated_response(MeetingSerializer(page, many=True, context=context).data)
