@@ -230,11 +230,6 @@ def test_the_list_makes_the_same_queries_as_the_glossary_grows(acme, as_user, mq
 def test_a_name_taken_between_the_check_and_the_write_is_refused_on_its_field(acme):
     """Two people adding the same term at once pass the check together: the database's unique
     rule answers the second, in the check's words."""
-    from django.core.exceptions import ValidationError
-
-    from glossary import services
-    from glossary.models import Term
-
     services.term_create(
         membership=member(acme.claire), term="MQL", meaning="A lead.", department=acme.marketing
     )
