@@ -25,6 +25,7 @@ from checkins.services.notifications import notifications_mark_read, reminder_pr
 from core.csv import csv_download, export_filename
 from core.forms import add_service_errors
 from core.http import paginate
+from core.pagecache import cached_page
 from goals.forms.goals import GoalFilterForm
 from goals.models import Goal
 from teams.models import Role
@@ -40,6 +41,7 @@ def _bounds(request: WorkspaceRequest) -> tuple[CycleBounds, date]:
 
 
 @workspace_view(Role.MEMBER)
+@cached_page
 def checkin_panel(request: WorkspaceRequest) -> HttpResponse:
     """The dashboard's check-in panel: completion per department for the current cycle,
     overdue check-ins, and late or declined asks (three queries after sign-in)."""

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from checkins.cycles import cycle_bounds
 from checkins.services.cycles import cycle_current
 from core.forms import add_service_errors
+from core.pagecache import cached_page
 from health import display, selectors
 from health.figures import WINDOW, health_figures
 from health.forms import PulseForm
@@ -19,6 +20,7 @@ from teams.tenancy import WorkspaceRequest, workspace_view
 
 
 @workspace_view(Role.MEMBER)
+@cached_page
 def health(request: WorkspaceRequest) -> HttpResponse:
     """The matrix, the per-department table, the trend, and the overlaps and gaps."""
     figures = health_figures(workspace=request.workspace)
@@ -45,6 +47,7 @@ def health(request: WorkspaceRequest) -> HttpResponse:
 
 
 @workspace_view(Role.MEMBER)
+@cached_page
 def health_panel(request: WorkspaceRequest) -> HttpResponse:
     """The dashboard's panel: the compact matrix and the weakest pair."""
     figures = health_figures(workspace=request.workspace)

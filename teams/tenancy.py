@@ -17,6 +17,7 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
+from core import freshness
 from teams.models import Membership, Role, User, Workspace
 
 M = TypeVar("M", bound=models.Model)
@@ -65,6 +66,7 @@ def workspace_view(
             request.membership = membership
             if request.session.get("workspace") != ws:
                 request.session["workspace"] = ws
+            freshness.enter_workspace(membership.workspace_id)
             return view(request, *args, **kwargs)
 
         return wrapper

@@ -11,6 +11,7 @@ from django_htmx.http import trigger_client_event
 from core.csv import csv_download, export_filename
 from core.forms import add_service_errors
 from core.http import paginate
+from core.pagecache import cached_page
 from forums import outcomes, search, selectors, sources
 from forums.forms import (
     ActionStatusForm,
@@ -38,6 +39,7 @@ def _search_form(request: WorkspaceRequest) -> DecisionSearchForm:
 
 
 @workspace_view(Role.MEMBER)
+@cached_page
 def decision_log(request: WorkspaceRequest) -> HttpResponse:
     """Every decision of the workspace, filtered and searched by the query string; HTMX asks
     for the results alone."""

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 
 from core.forms import add_service_errors
 from core.http import paginate
+from core.pagecache import cached_page
 from forums import selectors, services
 from forums.forms import ForumEditForm, ForumForm
 from forums.permissions import can_run
@@ -28,6 +29,7 @@ def forum_list(request: WorkspaceRequest) -> HttpResponse:
 
 
 @workspace_view(Role.GUEST)
+@cached_page(per_minute=True)
 def forum_panel(request: WorkspaceRequest) -> HttpResponse:
     """The dashboard's (and a guest's home page's) upcoming meetings."""
     forums = selectors.forums_visible(request.membership)

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
 from core.forms import add_service_errors
+from core.pagecache import cached_page
 from forums import outcomes, selectors, services
 from forums.agenda import agenda_of
 from forums.forms import (
@@ -133,6 +134,7 @@ def _page(
 
 
 @workspace_view(Role.GUEST)
+@cached_page(per_minute=True)
 def meeting_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(membership=request.membership, pk=pk)
     return _page(request, meeting)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from core.forms import add_service_errors, plain
 from core.http import paginate
 from core.models import AuditEvent
+from core.pagecache import cached_page
 from goals import smart
 from goals.forms.goals import (
     CarryOverForm,
@@ -60,6 +61,7 @@ def _period_from(request: WorkspaceRequest, periods: list[Period]) -> Period | N
 
 
 @workspace_view(Role.GUEST)
+@cached_page
 def dashboard(request: WorkspaceRequest) -> HttpResponse:
     """The workspace home: shared goals by department and status, what needs attention, wins.
 
@@ -91,6 +93,7 @@ def dashboard(request: WorkspaceRequest) -> HttpResponse:
 
 
 @workspace_view(Role.MEMBER)
+@cached_page
 def goal_list(request: WorkspaceRequest) -> HttpResponse:
     """Goals with filters in the query string; HTMX swaps only the results."""
     workspace = request.workspace
@@ -291,6 +294,7 @@ def goal_smart_check(request: WorkspaceRequest) -> HttpResponse:
 
 
 @workspace_view(Role.MEMBER)
+@cached_page
 def goal_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
     return _detail(request, pk)
 

@@ -17,6 +17,7 @@ from django_htmx.http import trigger_client_event
 
 from core.forms import add_service_errors
 from core.http import paginate
+from core.pagecache import cached_page
 from goals import permissions
 from goals.forms.kpis import KPIFilterForm, KPIForm, MeasurementForm, MeasurementPasteForm
 from goals.models import KPI, Direction, Measurement
@@ -130,6 +131,7 @@ def _cards(kpis: Sequence[KPI]) -> list[KPICard]:
 
 
 @workspace_view(Role.MEMBER)
+@cached_page
 def kpi_panel(request: WorkspaceRequest) -> HttpResponse:
     """The dashboard's KPI panel, loaded by HTMX after the page: up to eight KPIs, shared
     ones first, each with its latest value, band and sparkline."""
@@ -286,6 +288,7 @@ def _detail(
 
 
 @workspace_view(Role.MEMBER)
+@cached_page
 def kpi_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
     """The KPI's page. HTMX asks for parts of it: the measurement table (paging) and the
     goals it drives (after its values change)."""

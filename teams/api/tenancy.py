@@ -19,6 +19,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.serializers import Serializer
 
+from core import freshness
 from teams.models import Role
 from teams.tenancy import membership_for
 
@@ -59,6 +60,7 @@ class WorkspaceScoped:
             membership = membership_for(request.user, self.kwargs["slug"])
             request.membership = membership
             request.workspace = membership.workspace
+            freshness.enter_workspace(membership.workspace_id)
         super().check_permissions(request)
 
     def required_role(self, request: Request) -> Role:

@@ -13,6 +13,7 @@ from goals.models import Goal, Retrospective, Win
 from goals.services.closing import goal_close
 from goals.services.goals import StaleGoalError, goal_update
 from goals.tasks import send_win_email
+from tests.callbacks import app_callbacks
 from tests.factories import GoalFactory, MembershipFactory, UserFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def test_achieving_a_shared_goal_posts_a_win_and_tells_the_departments(
         response = as_user(acme.claire).post(_close(shared), {"status": "achieved", **LESSON})
 
     assert response.status_code == 302
-    assert len(callbacks) == 3
+    assert len(app_callbacks(callbacks)) == 3
     shared.refresh_from_db()
     assert shared.status == "achieved"
     lesson = Retrospective.objects.get(goal=shared)

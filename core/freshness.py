@@ -1,0 +1,174 @@
+"""Versions of the data, so that a cached piece of a page is never stale.
+
+Every cached piece (see :mod:`core.pagecache`) is stored under a key that holds the current
+**version tokens**: one for everything, and one per workspace. A token is a random string in
+the shared cache (Redis in production), replaced by a new one whenever data it covers changes.
+A reader takes the tokens first and the data after, so what it stores under a token was read no
+earlier than that token was set; a later change sets a new token, and the old entries are simply
+never asked for again (they expire).
+
+Which tokens a change replaces is decided at the one place every write passes: the database
+connection. :class:`WriteWatcher`, installed on every connection of every process (web, Celery
+worker, beat, management commands), looks at each SQL statement:
+
+- a read (``SELECT``, savepoints, ``SET``…) changes nothing;
+- a write to a table in :data:`UNSHOWN_TABLES` (sessions, Celery beat's schedule) changes
+  nothing any page shows;
+- a write to a table in :data:`SHARED_TABLES` (people, workspaces, memberships: shown in every
+  workspace's navigation) changes everything;
+- any other write changes the workspace of the request that made it (:func:`enter_workspace`,
+  called by ``teams.tenancy``), or everything when no workspace request made it (a Celery task, a
+  command, an account page). A statement we cannot parse changes everything.
+
+The token is replaced right after the statement, and again when its transaction commits: the
+first so that the same connection, which sees its own uncommitted rows, never serves a piece
+cached before them; the second because another process may have cached the old rows under the
+first token while the transaction was still open. Tokens are set, not incremented, so two
+processes changing data at once can never end on a token a reader has already used.
+"""
+
+import logging
+import re
+import secrets
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any
+
+from django.core.cache import cache
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.http import HttpRequest, HttpResponse
+
+logger = logging.getLogger(__name__)
+
+EVERYTHING = "all"
+# Shown in every workspace (names, the workspace switcher, roles): a change reaches them all.
+SHARED_TABLES = frozenset({"teams_user", "teams_workspace", "teams_membership"})
+# Nothing a page shows is read from these.
+UNSHOWN_TABLES = frozenset({"django_session"})
+UNSHOWN_PREFIXES = ("django_celery_beat_",)
+
+_READS = re.compile(
+    r"[\s(]*(SELECT|VALUES|SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT|SET|SHOW|PRAGMA|EXPLAIN)\b",
+    re.IGNORECASE,
+)
+_WRITES = re.compile(
+    r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|COPY|TRUNCATE(?:\s+TABLE)?)\s+(?:ONLY\s+)?"?(\w+)"?',
+    re.IGNORECASE,
+)
+_scope: ContextVar[int | None] = ContextVar("freshness_scope", default=None)
+
+
+def _key(scope: int | str) -> str:
+    return f"version:{scope}"
+
+
+def _new_token() -> str:
+    return secrets.token_hex(8)
+
+
+def enter_workspace(workspace_id: int | None) -> None:
+    """Writes made from here to the end of the request change workspace ``workspace_id`` only
+    (see the module docstring); :class:`ScopeMiddleware` forgets it when the request ends."""
+    _scope.set(workspace_id)
+
+
+class ScopeMiddleware:
+    """Every request starts and ends outside any workspace."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = _scope.set(None)
+        try:
+            return self.get_response(request)
+        finally:
+            _scope.reset(token)
+
+
+def version(workspace_id: int) -> str:
+    """The tokens a piece of ``workspace_id`` is cached under, as one string (one cache call)."""
+    keys = [_key(EVERYTHING), _key(workspace_id)]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            # Evicted, or never set: start a token (another process may be starting one too).
+            cache.add(key, _new_token(), None)
+            found[key] = cache.get(key)
+    return f"{found[keys[0]]}.{found[keys[1]]}"
+
+
+def changed(*scopes: int | str) -> None:
+    """Replace the tokens of ``scopes`` (workspace ids, or :data:`EVERYTHING`).
+
+    A cache that cannot be reached must not make the write fail (a reminder marked sent would be
+    sent again): while it is away nothing is served from it either (:mod:`core.pagecache` renders
+    instead), and what it held when it comes back expires within ``pagecache.TIMEOUT``.
+    """
+    try:
+        cache.set_many({_key(scope): _new_token() for scope in scopes}, None)
+    except Exception:  # the cache backends raise their client's errors (redis, OSError...)
+        logger.warning("Could not replace the version tokens of %s", scopes, exc_info=True)
+
+
+def scope_of(sql: str) -> int | str | None:
+    """What a statement changes: a workspace id, :data:`EVERYTHING`, or None for nothing."""
+    if _READS.match(sql):
+        return None
+    match = _WRITES.match(sql)
+    if match is None:
+        return EVERYTHING
+    table = match.group(1).lower()
+    if table in UNSHOWN_TABLES or table.startswith(UNSHOWN_PREFIXES):
+        return None
+    if table in SHARED_TABLES:
+        return EVERYTHING
+    workspace_id = _scope.get()
+    return EVERYTHING if workspace_id is None else workspace_id
+
+
+class VersionChange:
+    """The after-commit replacement of one scope's token, registered once per transaction."""
+
+    def __init__(self, scope: int | str) -> None:
+        self.scope = scope
+
+    def __call__(self) -> None:
+        changed(self.scope)
+
+
+def written(connection: BaseDatabaseWrapper, scope: int | str | None) -> None:
+    """Record a write of ``scope`` on ``connection``: replace its token now, and once more when
+    the transaction commits (at once in autocommit, where the statement has committed)."""
+    if scope is None:
+        return
+    changed(scope)
+    if connection.in_atomic_block:
+        # Django keeps the callbacks as (savepoints, callable, robust) and drops those of a
+        # rolled-back savepoint or transaction, so what is pending is always read from there.
+        pending = any(
+            isinstance(func, VersionChange) and func.scope == scope
+            for _, func, _ in connection.run_on_commit
+        )
+        if not pending:
+            connection.on_commit(VersionChange(scope))
+
+
+class WriteWatcher:
+    """An execute wrapper (installed by ``CoreConfig.ready``) that calls :func:`written`."""
+
+    def __call__(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict
+    ) -> Any:
+        result = execute(sql, params, many, context)
+        written(context["connection"], scope_of(sql))
+        return result
+
+
+watcher = WriteWatcher()
+
+
+def install(sender: object, connection: BaseDatabaseWrapper, **kwargs: object) -> None:
+    """``connection_created`` receiver: watch every connection, once."""
+    if watcher not in connection.execute_wrappers:
+        connection.execute_wrappers.append(watcher)
