@@ -20,6 +20,9 @@ from teams.models import Department, Membership, Workspace
 
 # How many cycles of pulse answers a pair's page lists.
 PULSE_CYCLES = 3
+# The health page lists this many overlaps and idle KPIs, and says when there are more.
+OVERLAPS_SHOWN = 25
+IDLE_KPIS_SHOWN = 25
 
 
 def answerer(department: Department) -> int | None:
@@ -127,7 +130,9 @@ class Overlap:
 @dataclass
 class Gaps:
     overlaps: list[Overlap]
+    more_overlaps: bool
     idle_kpis: list[KPI]
+    more_idle_kpis: int  # how many more KPIs drive no goal than are listed
     # Pairs of departments that ask things of each other but share no goal.
     unshared: list[tuple[Department, Department]]
 
@@ -159,20 +164,7 @@ def overlaps_and_gaps(
             groups[("kpi", goal.kpi_id)].append(goal)
         if goal.metric_key:
             groups[("metric", goal.metric_key)].append(goal)
-    found: dict[tuple[int, int], Overlap] = {}
-    for (kind, _), group in groups.items():
-        for index, first in enumerate(group):
-            for second in group[index + 1 :]:
-                key = (first.pk, second.pk)
-                if key in found or owners[first.pk] & owners[second.pk] or _linked(first, second):
-                    continue
-                target = (
-                    f"the KPI {first.kpi.name}"
-                    if kind == "kpi"
-                    else (f"the metric “{first.metric.strip()}”")
-                )
-                found[key] = Overlap(first, second, target)
-    overlaps = [found[key] for key in sorted(found)]
+    overlaps = _overlaps(goals, groups, owners)
     idle = list(
         KPI.objects.filter(workspace=workspace)
         .exclude(goals__status__in=[*ACTIVE, Goal.Status.DRAFT])
@@ -180,7 +172,49 @@ def overlaps_and_gaps(
     )
     names = {d.pk: d for d in departments}
     unshared = [(names[a], names[b]) for a, b in sorted(asking)]
-    return Gaps(overlaps=overlaps, idle_kpis=idle, unshared=unshared)
+    return Gaps(
+        overlaps=overlaps[:OVERLAPS_SHOWN],
+        more_overlaps=len(overlaps) > OVERLAPS_SHOWN,
+        idle_kpis=idle[:IDLE_KPIS_SHOWN],
+        more_idle_kpis=len(idle) - IDLE_KPIS_SHOWN if len(idle) > IDLE_KPIS_SHOWN else 0,
+        unshared=unshared,
+    )
+
+
+def _overlaps(
+    goals: list[Goal], groups: dict[tuple, list[Goal]], owners: dict[int, set[int]]
+) -> list[Overlap]:
+    """The first :data:`OVERLAPS_SHOWN` + 1 overlaps in goal order (by the first goal's id,
+    then the second's). A group of goals on one target is searched with set operations, goal
+    by goal, and the search stops once enough are found: a metric that thousands of goals share
+    costs a few set differences per goal, not a comparison of every pair."""
+    in_groups: dict[int, list[tuple]] = defaultdict(list)
+    owned_in: dict[tuple, dict[int, set[int]]] = {}
+    members: dict[tuple, set[int]] = {}
+    by_pk = {goal.pk: goal for goal in goals}
+    for key, group in groups.items():
+        members[key] = {goal.pk for goal in group}
+        owned_in[key] = defaultdict(set)
+        for goal in group:
+            in_groups[goal.pk].append(key)
+            for department in owners[goal.pk]:
+                owned_in[key][department].add(goal.pk)
+    found: list[Overlap] = []
+    for first in goals:  # by id
+        pairs: dict[int, str] = {}
+        for key in in_groups.get(first.pk, []):
+            sharing = set().union(*(owned_in[key][d] for d in owners[first.pk]))
+            for pk in members[key] - sharing:
+                if pk > first.pk and pk not in pairs and not _linked(first, by_pk[pk]):
+                    pairs[pk] = (
+                        f"the KPI {first.kpi.name}"
+                        if key[0] == "kpi"
+                        else f"the metric “{first.metric.strip()}”"
+                    )
+        found.extend(Overlap(first, by_pk[pk], pairs[pk]) for pk in sorted(pairs))
+        if len(found) > OVERLAPS_SHOWN:
+            break
+    return found
 
 
 def _ancestors(goal: Goal) -> set[int]:

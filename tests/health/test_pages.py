@@ -183,3 +183,26 @@ def test_the_pair_page_query_count_stays_put(handmade, as_user, count_queries):
     before = count_queries(client, url)
     _grow(handmade, 4)
     assert count_queries(client, url) == before
+
+
+def test_many_goals_on_one_metric_list_the_first_overlaps_and_say_there_are_more(
+    acme, as_user, monkeypatch
+):
+    monkeypatch.setattr("health.selectors.OVERLAPS_SHOWN", 3)
+    monkeypatch.setattr("health.selectors.IDLE_KPIS_SHOWN", 1)
+    KPIFactory(workspace=acme.workspace, name="Idle one")
+    KPIFactory(workspace=acme.workspace, name="Idle two")
+    for index, department in enumerate([acme.marketing, acme.sales, acme.product] * 3):
+        GoalFactory(
+            workspace=acme.workspace,
+            title=f"Revenue goal {index}",
+            metric="Revenue",
+            owner_departments=[department],
+        )
+    page = as_user(acme.mia).get(_url("health")).content.decode()
+    listed = page.split('id="overlap-list"')[1].split("</ul>")[0]
+    # Goals 0, 1 and 2 belong to three departments: goal 0's overlaps come first, in order.
+    assert listed.count("<li>") == 3
+    assert listed.index("Revenue goal 1<") < listed.index("Revenue goal 2<")
+    assert 'id="more-overlaps"' in page
+    assert "And 1 more" in page
