@@ -98,6 +98,18 @@ def version(workspace_id: int) -> str:
     return f"{found[keys[0]]}.{found[keys[1]]}"
 
 
+def remember(workspace_id: int, name: str, compute: Callable[[], Any], timeout: int = 600) -> Any:
+    """``compute()``, kept under the workspace's version: for figures that are costly to compute
+    and the same for everyone who may see them. ``name`` must say everything else the result
+    depends on (a date, say)."""
+    key = f"data:{name}:{version(workspace_id)}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, timeout)
+    return found
+
+
 def changed(*scopes: int | str) -> None:
     """Replace the tokens of ``scopes`` (workspace ids, or :data:`EVERYTHING`).
 

@@ -49,6 +49,7 @@ from itertools import combinations
 from statistics import mean, median
 
 from checkins.cycles import CycleBounds
+from core import freshness
 from goals.models import Goal
 from health.sources import Sources, sources_read
 from teams.models import Department, Workspace
@@ -160,8 +161,15 @@ class Health:
 
 def health_figures(*, workspace: Workspace, today: date | None = None) -> Health:
     """Every department's and pair's figures now, and the overall score of the last
-    :data:`TREND` cycles: seven queries, whatever the size of the workspace."""
+    :data:`TREND` cycles: seven queries, whatever the size of the workspace; kept under the
+    workspace's data version (:func:`core.freshness.remember`), so computed once per change."""
     today = today or workspace.today()
+    return freshness.remember(
+        workspace.pk, f"health:{today.isoformat()}", lambda: _computed(workspace, today)
+    )
+
+
+def _computed(workspace: Workspace, today: date) -> Health:
     sources = sources_read(workspace=workspace, today=today, cycle_count=TREND + WINDOW)
     now = _at(sources, 0)
     trend = [Point(sources.cycles[0], _overall(now[1]))]

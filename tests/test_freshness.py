@@ -94,3 +94,16 @@ def test_a_cache_that_cannot_be_reached_does_not_fail_the_write(acme, settings):
     }
     Department.objects.filter(pk=acme.sales.pk).update(name="Revenue")
     assert Department.objects.get(pk=acme.sales.pk).name == "Revenue"
+
+
+def test_remembered_figures_are_computed_again_after_a_change(acme):
+    computed = []
+
+    def compute() -> int:
+        computed.append(1)
+        return len(computed)
+
+    assert freshness.remember(acme.workspace.pk, "test", compute) == 1
+    assert freshness.remember(acme.workspace.pk, "test", compute) == 1
+    Department.objects.filter(pk=acme.sales.pk).update(name="Revenue")
+    assert freshness.remember(acme.workspace.pk, "test", compute) == 2
