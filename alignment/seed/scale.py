@@ -262,13 +262,25 @@ def _scale_rows(size: ScaleSize, today: date, lap: Lap) -> Workspace:
     org = Org(
         workspace, departments, members, users[0].pk, planned, cycles, today, timezone.now(), rng
     )
+    _history(org, size, lap)
+    return workspace
+
+
+def _history(org: Org, size: ScaleSize, lap: Lap) -> None:
+    """What the organisation did over the past year: check-ins and their asks, conflicts,
+    forum meetings and their decisions, the pulse."""
     lap("check-ins", insert_rows(CheckIn, CHECKIN_COLUMNS, _checkins(org, size.checkins)))
     asks_seed(org, _asked(org, size.checkins, size.asks), lap)
     conflicts = conflicts_seed(org, size.conflicts, lap)
-    decisions = size.decisions - sum(c.decided for c in conflicts)
-    forums_seed(org, (size.forums, size.meetings, decisions), conflicts, lap)
+    forums_seed(
+        org,
+        forums=size.forums,
+        meetings=size.meetings,
+        decisions=size.decisions - sum(c.decided for c in conflicts),
+        conflicts=conflicts,
+        lap=lap,
+    )
     pulse_seed(org, lap)
-    return workspace
 
 
 def _scale_users(count: int) -> list[User]:

@@ -153,10 +153,16 @@ class PlannedItem:
 
 
 def forums_seed(
-    org: Org, sizes: tuple[int, int, int], conflicts: list[PlannedConflict], lap: Lap
+    org: Org,
+    *,
+    forums: int,
+    meetings: int,
+    decisions: int,
+    conflicts: list[PlannedConflict],
+    lap: Lap,
 ) -> None:
-    """``sizes``: how many forums, meetings and decisions (besides the conflicts')."""
-    forums, meetings, decisions = sizes
+    """``forums`` forums, ``meetings`` meetings and ``decisions`` decisions besides those of
+    the ``conflicts``, which the meetings had on their agendas while they were open."""
     planned = _forums(org, forums)
     kept = _meetings(org, planned, meetings)
     Forum.objects.bulk_create([p.forum for p in planned], batch_size=BATCH_SIZE)
@@ -355,6 +361,7 @@ def _meeting_row(org: Org, meeting: PlannedMeeting) -> tuple[Any, ...]:
         [],
         {},
         int(meeting.status == Status.CANCELLED),
+        # A version for each change: each topic added, then start, attendance, end.
         1 + len(meeting.items) + 3 * meeting.held,
         changed,
     )
