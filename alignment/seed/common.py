@@ -1,6 +1,7 @@
 """What the demo and the scale seeds share: quarters, cycles, fast inserts, clean deletes."""
 
 import io
+import json
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from datetime import time as clock
@@ -82,35 +83,73 @@ def insert_rows(
     generator never has more than a batch in memory; returns the number of rows.
 
     On PostgreSQL through COPY, because building a million model instances costs more than
-    inserting them; elsewhere through ``bulk_create``, which stamps ``auto_now_add`` fields
-    with the current time whatever the row says.
+    inserting them; elsewhere through one prepared INSERT per batch. Either way the rows keep
+    the values they give (``auto_now_add`` fields too), and they give every column that cannot
+    be null: the model's defaults are Python's, not the database's.
     """
+    fields = [model._meta.get_field(name) for name in columns]
     iterator = iter(rows)
     count = 0
     while batch := list(islice(iterator, BATCH_SIZE)):
         if connection.vendor == "postgresql":
-            _copy(model, columns, batch)
+            _copy(model, fields, batch)
         else:
-            model._default_manager.bulk_create(
-                [model(**dict(zip(columns, row, strict=True))) for row in batch],
-                batch_size=BATCH_SIZE,
-            )
+            _insert(model, fields, batch)
         count += len(batch)
     return count
 
 
-def _copy(model: type[models.Model], columns: Sequence[str], rows: list[Sequence[Any]]) -> None:
+def inserted_ids(rows: models.QuerySet, count: int) -> list[int]:
+    """The ids of the ``count`` rows of ``rows`` inserted last, in the order they went in: the
+    database numbers inserted rows in that order."""
+    return list(rows.order_by("-pk").values_list("pk", flat=True)[:count])[::-1]
+
+
+def tables_analyze(tables: Iterable[type[models.Model]]) -> int:
+    """Give the planner statistics of the tables just loaded; returns how many were analyzed.
+
+    Autovacuum would analyze them only minutes later: until then PostgreSQL plans the queries
+    on these tables as if they were nearly empty. SQLite analyzes the whole database.
+    """
+    names = sorted({model._meta.db_table for model in tables})
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {', '.join(map(connection.ops.quote_name, names))}")
+        else:
+            cursor.execute("ANALYZE")
+    return len(names)
+
+
+def _insert(model: type[models.Model], fields: list, rows: list[Sequence[Any]]) -> None:
     quote = connection.ops.quote_name
-    sql = f"COPY {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) FROM STDIN"
+    columns = ", ".join(quote(f.column) for f in fields)
+    values = ", ".join(["%s"] * len(fields))
+    # The names are the model's, quoted; the values go as parameters.
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608
+    params = [
+        [f.get_db_prep_save(value, connection) for f, value in zip(fields, row, strict=True)]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def _copy(model: type[models.Model], fields: list, rows: list[Sequence[Any]]) -> None:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
     text = "".join("\t".join(map(_copy_text, row)) + "\n" for row in rows)
     with connection.cursor() as cursor:
         cursor.copy_expert(sql, io.StringIO(text))
 
 
 def _copy_text(value: object) -> str:
-    """``value`` in COPY's text format; only strings can hold its special characters."""
+    """``value`` in COPY's text format; only strings (and JSON) can hold its special
+    characters."""
     if value is None:
         return r"\N"
+    if isinstance(value, list | dict):
+        value = json.dumps(value)
     if isinstance(value, str):
         return value.translate(COPY_ESCAPES)
     return str(value)

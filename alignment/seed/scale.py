@@ -1,7 +1,10 @@
 """The benchmark workspace "Scale Test Co": bulk inserts, one batch in memory at a time.
 
 Row counts are exact and the random numbers come from a fixed seed. The number of queries
-depends on the number of batches, never on the number of rows.
+depends on the number of batches, never on the number of rows. This module makes the people,
+KPIs, goals and check-ins; scale_conflicts, scale_forums and scale_pulse what grows from them
+(conflicts, forums and their meetings, the decision log, the pulse and asks). Once the rows are
+committed, the tables loaded are analyzed, so the planner knows their size from the start.
 """
 
 import random
@@ -13,7 +16,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from itertools import chain
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import CommandError
@@ -25,11 +27,12 @@ from alignment.seed.common import (
     CENT,
     PASSWORD,
     TIMEZONE,
-    checkins_backdate,
     cycles_create,
     insert_rows,
+    inserted_ids,
     periods_create,
     quarters_around,
+    tables_analyze,
     users_delete,
     workspace_delete,
 )
@@ -39,7 +42,15 @@ from alignment.seed.demo_goals import (
     LIFETIME_VALUE_NOTES,
     TIME_TO_MARKET_NOTES,
 )
+from alignment.seed.scale_conflicts import TABLES as CONFLICT_TABLES
+from alignment.seed.scale_conflicts import conflicts_decided, conflicts_seed
+from alignment.seed.scale_forums import TABLES as FORUM_TABLES
+from alignment.seed.scale_forums import forums_seed
+from alignment.seed.scale_org import Lap, Org, PlannedGoal
+from alignment.seed.scale_pulse import TABLES as PULSE_TABLES
+from alignment.seed.scale_pulse import asks_seed, pulse_seed
 from checkins.models import CheckIn, Cycle
+from forums.models import Decision
 from goals import progress
 from goals.models import KPI, Direction, Goal, Measurement, Period
 from teams.models import Department, Membership, Role, User, Workspace
@@ -59,6 +70,11 @@ SCALE_OPTIONS = {
     "measurements": (1_000_000, 0),
     "checkins": (100_000, 0),
     "members": (200, 3),
+    "forums": (20, 1),
+    "meetings": (500, 0),
+    "decisions": (2_000, 0),
+    "conflicts": (200, 0),
+    "asks": (10_000, 0),
 }
 SCALE_MIN_CYCLES = 26  # a year of bi-weekly cycles
 EXTRA_DEPARTMENTS = (
@@ -97,6 +113,27 @@ MembershipDepartment = Membership.departments.through
 GOAL_LINK = ("goal_id", "department_id")
 KPI_LINK = ("kpi_id", "department_id")
 MEMBERSHIP_LINK = ("membership_id", "department_id")
+# Every table the seed loads, for ANALYZE.
+SCALE_TABLES = (
+    User,
+    Department,
+    Membership,
+    MembershipDepartment,
+    Period,
+    KPI,
+    KpiOwner,
+    Measurement,
+    Goal,
+    GoalOwner,
+    GoalContributor,
+    Cycle,
+    CheckIn,
+    Decision,
+    Decision.departments.through,
+    *CONFLICT_TABLES,
+    *FORUM_TABLES,
+    *PULSE_TABLES,
+)
 MANUAL = Measurement.Source.MANUAL
 MEASUREMENT_COLUMNS = ("kpi_id", "date", "value", "source", "created_at")
 CHECKIN_COLUMNS = (
@@ -120,6 +157,11 @@ class ScaleSize:
     measurements: int
     checkins: int
     members: int
+    forums: int
+    meetings: int
+    decisions: int
+    conflicts: int
+    asks: int
 
 
 @dataclass
@@ -138,18 +180,6 @@ class Scale:
         return self.rng.choices(self.periods, weights=weights)[0]
 
 
-@dataclass(eq=False)
-class PlannedGoal:
-    goal: Goal
-    period: Period
-    owners: list[Department]
-    contributors: list[Department] = field(default_factory=list)
-    parent: "PlannedGoal | None" = None
-
-
-Lap = Callable[[str, int], None]
-
-
 def scale_size(given: dict[str, int | None]) -> ScaleSize:
     """The sizes given on the command line, the defaults for the others."""
     sizes = {}
@@ -160,6 +190,14 @@ def scale_size(given: dict[str, int | None]) -> ScaleSize:
         if value < minimum:
             raise CommandError(f"--{name} must be at least {minimum}.")
         sizes[name] = value
+    if sizes["asks"] > sizes["checkins"]:
+        raise CommandError("--asks must be at most --checkins: each ask goes with a check-in.")
+    decided = conflicts_decided(sizes["conflicts"])
+    if sizes["decisions"] < decided:
+        raise CommandError(
+            f"--decisions must be at least {decided}: the decided ones of {sizes['conflicts']} "
+            "conflicts have one each."
+        )
     return ScaleSize(**sizes)
 
 
@@ -168,7 +206,8 @@ def scale_seed(size: ScaleSize, today: date, lap: Lap) -> Workspace:
     with transaction.atomic():
         workspace = _scale_rows(size, today, lap)
     # PostgreSQL checks the (deferred) foreign keys of every inserted row here.
-    lap("commit", 0)
+    lap("commit", None)
+    lap(f"analyze ({tables_analyze(SCALE_TABLES)} tables)", None)
     return workspace
 
 
@@ -191,7 +230,7 @@ def _scale_rows(size: ScaleSize, today: date, lap: Lap) -> Workspace:
     lap("departments", len(departments))
     memberships = _scale_memberships(workspace, users, len(departments))
     lap("memberships", len(memberships) + 1)
-    homes = _membership_departments(memberships, departments)
+    homes = list(_membership_departments(memberships, departments))
     lap("membership departments", insert_rows(MembershipDepartment, MEMBERSHIP_LINK, homes))
     creator = Membership.objects.select_related("workspace", "user").get(
         workspace=workspace, user=users[0]
@@ -216,11 +255,32 @@ def _scale_rows(size: ScaleSize, today: date, lap: Lap) -> Workspace:
         workspace, today, max(SCALE_MIN_CYCLES, -(-size.checkins // len(planned)))
     )
     lap("cycles", len(cycles))
-    checkins = _checkins(planned, cycles, size.checkins, rng)
-    lap("check-ins", insert_rows(CheckIn, CHECKIN_COLUMNS, checkins))
-    checkins_backdate(cycles, ZoneInfo(TIMEZONE))
-    lap("check-in dates", size.checkins)
+    users_of = {m.pk: m.user_id for m in memberships}
+    members = defaultdict(list)
+    for membership, department in homes:
+        members[department].append(users_of[membership])
+    org = Org(
+        workspace, departments, members, users[0].pk, planned, cycles, today, timezone.now(), rng
+    )
+    _history(org, size, lap)
     return workspace
+
+
+def _history(org: Org, size: ScaleSize, lap: Lap) -> None:
+    """What the organisation did over the past year: check-ins and their asks, conflicts,
+    forum meetings and their decisions, the pulse."""
+    lap("check-ins", insert_rows(CheckIn, CHECKIN_COLUMNS, _checkins(org, size.checkins)))
+    asks_seed(org, _asked(org, size.checkins, size.asks), lap)
+    conflicts = conflicts_seed(org, size.conflicts, lap)
+    forums_seed(
+        org,
+        forums=size.forums,
+        meetings=size.meetings,
+        decisions=size.decisions - sum(c.decided for c in conflicts),
+        conflicts=conflicts,
+        lap=lap,
+    )
+    pulse_seed(org, lap)
 
 
 def _scale_users(count: int) -> list[User]:
@@ -446,17 +506,21 @@ def _scale_status(period: Period, today: date, rng: random.Random) -> str:
     return rng.choices(statuses, weights=(5, 3, 1, 1))[0]
 
 
-def _checkins(
-    planned: list[PlannedGoal], cycles: list[Cycle], count: int, rng: random.Random
-) -> Iterator[tuple[Any, ...]]:
-    """``count`` check-ins spread evenly over the (cycle, goal) slots, at most one per slot;
-    there are at least as many slots as check-ins. Each is written by the lead of the goal's
-    first owner department."""
-    now = timezone.now()
-    slots = len(cycles) * len(planned)
+def _checkin_slot(org: Org, index: int, count: int) -> tuple[Cycle, PlannedGoal]:
+    """The cycle and goal of check-in ``index`` of ``count``: they are spread evenly over the
+    (cycle, goal) slots, at most one per slot; there are at least as many slots as
+    check-ins."""
+    goals = len(org.goals)
+    slot = index * len(org.cycles) * goals // count
+    return org.cycles[slot // goals], org.goals[slot % goals]
+
+
+def _checkins(org: Org, count: int) -> Iterator[tuple[Any, ...]]:
+    """``count`` check-ins, each written by the lead of the goal's first owner department a
+    week into its cycle."""
+    rng = org.rng
     for i in range(count):
-        slot = i * slots // count
-        cycle, item = cycles[slot // len(planned)], planned[slot % len(planned)]
+        cycle, item = _checkin_slot(org, i, count)
         yield (
             cycle.pk,
             item.goal.pk,
@@ -466,8 +530,17 @@ def _checkins(
             rng.choice(MOVED),
             rng.choice(BLOCKERS),
             rng.choice(NEXT_STEPS),
-            now,
+            org.at(cycle.starts_on + timedelta(days=7), 10),
         )
+
+
+def _asked(org: Org, checkins: int, asks: int) -> list[tuple[int, Cycle, PlannedGoal]]:
+    """The ``asks`` check-ins (id, cycle, goal) that raise an ask, spread evenly over all."""
+    if not asks:
+        return []
+    ids = inserted_ids(CheckIn.objects.filter(cycle__workspace=org.workspace), checkins)
+    chosen = (k * checkins // asks for k in range(asks))
+    return [(ids[i], *_checkin_slot(org, i, checkins)) for i in chosen]
 
 
 class Stopwatch:
@@ -477,9 +550,11 @@ class Stopwatch:
         self.write = write
         self.started = self.last = time.perf_counter()
 
-    def __call__(self, table: str, rows: int) -> None:
+    def __call__(self, table: str, rows: int | None) -> None:
+        """A table's rows, or with ``None`` a step that writes none."""
         now = time.perf_counter()
-        self.write(f"  {table:<30}{rows:>11,} rows {now - self.last:>8.2f} s")
+        count = f"{rows:>11,} rows" if rows is not None else " " * 16
+        self.write(f"  {table:<30}{count} {now - self.last:>8.2f} s")
         self.last = now
 
     @property
