@@ -243,6 +243,20 @@ def test_a_file_that_cannot_be_read_is_refused_with_the_reason(
     assert not GoalImport.objects.exists()
 
 
+def test_the_limits_are_20000_rows_and_10_mb(acme, as_user):
+    client = as_user(acme.claire)
+    rows = _check(client, "title,owner_departments\n" + "Ship it,Sales\n" * 20_001)
+    large = _check(client, b"title,owner_departments\n" + b"x" * 10_000_000)
+    page = client.get(IMPORT).content.decode()
+
+    assert rows.status_code == large.status_code == 400
+    assert "The file has 20,001 rows; at most 20,000 can be imported at once." in (
+        rows.content.decode()
+    )
+    assert "The file is 10.0 MB; at most 10 MB can be imported at once." in large.content.decode()
+    assert "at most 20,000 rows and 10 MB" in page
+
+
 def test_excel_files_with_a_byte_order_mark_and_semicolons_are_read(acme, as_user):
     text = '\ufefftitle;owner_departments;target;baseline\r\n“Café” launch;"Sales|Product";2;1\r\n'
     response = _check(as_user(acme.claire), text.encode("utf-8"))
