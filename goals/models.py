@@ -328,3 +328,60 @@ class Win(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class GoalImport(models.Model):
+    """A goal file on its way in: checked by the import page, then imported by a Celery task,
+    every row or none (see goals.services.imports).
+
+    The file's text waits here from its check (``checked``) through its confirmation
+    (``pending``) to its worker (``running``); the goals are written and the job marked
+    ``done`` in one transaction, so a job is done exactly when its goals exist. While that
+    transaction runs, nobody else can see its rows: the worker reports how far it got through
+    the cache instead. A failed job keeps its file, to be tried again.
+    """
+
+    class Status(models.TextChoices):
+        CHECKED = "checked", "Checked"
+        PENDING = "pending", "Waiting"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed"
+
+    UNFINISHED = (Status.PENDING, Status.RUNNING)
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="goal_imports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=8, choices=Status, default=Status.CHECKED)
+    # The file as checked; emptied once its goals are imported.
+    text = models.TextField(blank=True)
+    # Its rows, each one goal.
+    total = models.PositiveIntegerField()
+    # Why nothing was imported: "Row 3: owner_departments: …", one line each.
+    errors = models.JSONField(default=list, blank=True)
+    # The one period of every goal imported, when they share one: the goal list shows them.
+    period = models.ForeignKey(
+        Period, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # Staging a file deletes its workspace's stale checks: by status and age.
+            models.Index(
+                fields=["workspace", "status", "created_at"], name="goalimport_ws_status_age"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["checked", "pending", "running", "done", "failed"]),
+                name="goal_import_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Import of {self.total} goals ({self.get_status_display()})"

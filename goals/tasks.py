@@ -4,6 +4,7 @@ from django.conf import settings
 from core.mail import send_templated_mail
 from core.retries import RETRY
 from goals.models import Win
+from goals.services import imports
 from teams.models import Department
 
 
@@ -31,3 +32,11 @@ def send_win_email(win_id: int, department_id: int) -> None:
             "url": settings.SITE_URL + win.goal.get_absolute_url(),
         },
     )
+
+
+@shared_task
+def run_goal_import(job_id: int) -> None:
+    """Import a confirmed goal file, all rows or none (see
+    :func:`goals.services.imports.goal_import_run`, which makes a second delivery harmless).
+    No retries: an import that failed says why on its page, where it can be tried again."""
+    imports.goal_import_run(job_id)

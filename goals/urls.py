@@ -12,6 +12,7 @@ urlpatterns = [
     path("goals/export.csv", csv.goal_export, name="goal_export"),
     path("goals/import/", csv.goal_import, name="goal_import"),
     path("goals/import/template.csv", csv.goal_import_template, name="goal_import_template"),
+    path("goals/import/<id:pk>/", csv.goal_import_progress, name="goal_import_progress"),
     path("goals/<id:pk>/", goals.goal_detail, name="goal_detail"),
     path("goals/<id:pk>/edit/", goals.goal_edit, name="goal_edit"),
     path("goals/<id:pk>/close/", goals.goal_close, name="goal_close"),

@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from checkins.models import Cycle
-from goals.models import Period
+from goals.models import GoalImport, Period
 from teams.models import Department, Membership
 from tests.factories import (
     CheckInFactory,
@@ -130,3 +130,12 @@ def test_deleting_a_workspace_removes_everything_in_it():
     workspace.delete()
     assert not Membership.objects.exists()
     assert not Department.objects.filter(workspace_id=workspace.pk).exists()
+
+
+def test_goal_import_status_must_be_known():
+    workspace = WorkspaceFactory()
+    _refused(
+        lambda: GoalImport.objects.create(
+            workspace=workspace, created_by=UserFactory(), total=1, status="lost"
+        )
+    )

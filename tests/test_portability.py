@@ -38,7 +38,7 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
 
 # Workspace models that are deliberately not in the document (see alignment/portability/).
-LEFT_OUT = {"Invitation", "WebhookDelivery", "Notification", "CalendarFeed"}
+LEFT_OUT = {"Invitation", "WebhookDelivery", "Notification", "CalendarFeed", "GoalImport"}
 
 
 def test_every_model_of_a_workspace_is_exported_or_deliberately_left_out():

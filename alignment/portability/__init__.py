@@ -47,8 +47,9 @@ model that belongs to a workspace is neither in :data:`TABLES` nor left out belo
 Deliberately left out: invitations (one-time links whose tokens are credentials; the accepted
 ones became memberships), webhook deliveries (a log of what was sent from the old workspace,
 with its ids in the payloads), in-app notifications (a person's inbox of links into the old
-workspace), personal calendar feeds (each a secret link of one person), and what belongs to a
-person rather than a workspace: passwords, sessions, API tokens, staff flags.
+workspace), personal calendar feeds (each a secret link of one person), goal imports (a CSV
+file on its way in, and how its import went: the goals it made travel as goals), and what
+belongs to a person rather than a workspace: passwords, sessions, API tokens, staff flags.
 """
 
 from alignment.portability.exporting import (

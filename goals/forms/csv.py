@@ -89,12 +89,13 @@ class GoalImportForm(GoalForm):
     ``cells`` are the row's text by column; a blank status, direction or weight takes the form's
     default, and statuses and directions may be written as shown ("On track") or as stored
     ("on_track"). ``named`` are the fields that look names up, made once per file by
-    :meth:`named_fields` (so a row costs no more than its own cells).
+    :meth:`named_fields`. One form checks a whole file, bound to each row in turn
+    (:meth:`bind`): a row then costs no more than cleaning its own cells.
     """
 
     def __init__(
         self,
-        cells: dict[str, str],
+        cells: dict[str, str] | None = None,
         *,
         choices: GoalChoices,
         membership: Membership,
@@ -105,7 +106,7 @@ class GoalImportForm(GoalForm):
         just_departments = GoalChoices(
             departments=choices.departments, people=[], parents=[], periods=[], kpis=[]
         )
-        super().__init__(self._data(cells), choices=just_departments, membership=membership)
+        super().__init__(self._data(cells or {}), choices=just_departments, membership=membership)
         for field in self.fields.values():
             field.error_messages["required"] = REQUIRED
         self.fields.update(named)
@@ -119,6 +120,12 @@ class GoalImportForm(GoalForm):
             self.fields[name].error_messages["invalid_choice"] = (
                 f"“%(value)s” is not a {name} you can import ({allowed})."
             )
+
+    def bind(self, cells: dict[str, str]) -> "GoalImportForm":
+        """This form bound to another row, its errors and cleaned values to come afresh (the
+        fields, their choices and messages stay: making them is most of a form's cost)."""
+        self.data, self.is_bound, self._errors = self._data(cells), True, None
+        return self
 
     @classmethod
     def named_fields(cls, choices: GoalChoices) -> dict[str, NamedObjectField]:
@@ -198,3 +205,9 @@ class ImportConfirmForm(Form):
     """The checked file, carried signed from the preview to the import."""
 
     token = forms.CharField(widget=forms.HiddenInput)
+
+
+class GoalImportConfirmForm(Form):
+    """The checked goal file to import: its job (see goals.models.GoalImport)."""
+
+    job = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 
 from core.models import AuditEvent
-from goals.models import KPI, Goal, Measurement, Period, Retrospective, Win
+from goals.models import KPI, Goal, GoalImport, Measurement, Period, Retrospective, Win
 from goals.permissions import ensure_can_edit_goal
 from teams.models import Department, Membership, Role, User, Workspace
 from teams.tenancy import get_scoped
@@ -168,6 +168,13 @@ def goal_get(*, membership: Membership, pk: int, write: bool = False) -> Goal:
     return goal
 
 
+def goal_import_get(*, membership: Membership, pk: int) -> GoalImport:
+    """The goal import ``pk`` this person started in their workspace (else ``Http404``), with
+    the period its goals share; its file is not read (its page polls every second)."""
+    imports = GoalImport.objects.filter(created_by=membership.user).select_related("period")
+    return get_scoped(imports.defer("text"), membership.workspace, pk=pk)
+
+
 def goal_parent_chain(goal: Goal) -> list[Goal]:
     """The goal's ancestors, top first (read from :data:`PARENT_CHAIN` when selected)."""
     chain, node, seen = [], goal.parent, {goal.pk}
@@ -254,12 +261,14 @@ def goal_form_choices(
     )
     if goal is not None:
         parents = parents.exclude(pk=goal.pk)
+    # With their workspace: the services check every link's (ensure_in_workspace).
+    kpis = KPI.objects.filter(workspace=workspace).order_by("name")
     return GoalChoices(
         departments=departments,
         people=workspace_people(workspace),
-        parents=list(parents.order_by("title").only("pk", "title")),
+        parents=list(parents.order_by("title").only("pk", "title", "workspace")),
         periods=workspace_periods(workspace),
-        kpis=list(KPI.objects.filter(workspace=workspace).order_by("name").only("pk", "name")),
+        kpis=list(kpis.only("pk", "name", "workspace")),
     )
 
 

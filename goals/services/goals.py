@@ -5,7 +5,7 @@ authorizes the acting membership (``PermissionDenied``) and applies the rules (a
 ``ValidationError`` keyed by field) before anything is written, so no path can create a goal
 that another path would refuse. Forms and serializers only parse, and show these errors on
 their fields. Closing goals is in :mod:`goals.services.closing`, ranking them in
-:mod:`goals.services.ranking`.
+:mod:`goals.services.ranking`, creating thousands at once in :mod:`goals.services.bulk`.
 """
 
 from collections.abc import Iterable
@@ -444,22 +444,24 @@ def goal_refresh_progress(*, goal: Goal) -> None:
             node.children.exclude(status=Goal.Status.DROPPED).values_list("progress", "weight")
         )
         node.current_value = goal_latest_value(node)
-        if children:
-            node.progress = progress.rollup(children)
-        else:
-            node.progress = (
-                progress.value_progress(
-                    baseline=node.baseline,
-                    target=node.target,
-                    current=node.current_value,
-                    direction=node.direction,
-                )
-                or 0
-            )
+        node.progress = progress.rollup(children) if children else goal_own_progress(node)
         Goal.objects.filter(pk=node.pk).update(
             current_value=node.current_value, progress=node.progress
         )
         node = node.parent
+
+
+def goal_own_progress(goal: Goal) -> int:
+    """The progress of a goal without steps: from its own numbers, 0 without them."""
+    return (
+        progress.value_progress(
+            baseline=goal.baseline,
+            target=goal.target,
+            current=goal.current_value,
+            direction=goal.direction,
+        )
+        or 0
+    )
 
 
 def goal_status_changed_emit(*, goal: Goal, actor: User, before: str) -> None:

@@ -3,35 +3,62 @@ of them or none.
 
 A file is read once into rows (:func:`csv_read` and :func:`csv_table` refuse what is not a
 CSV we can read, naming why). Goals are checked row by row with the goal form
-(:class:`goals.forms.GoalImportForm`) and created through :func:`goals.services.goals.goal_create`;
-measurements go through :func:`goals.services.kpis.measurements_check` and
-:func:`~goals.services.kpis.measurements_ingest`.
+(:class:`goals.forms.GoalImportForm`, one form for the whole file) and created by
+:func:`goals.services.bulk.goals_create`, thousands in a few queries. A goal file is imported
+as a job (:class:`goals.models.GoalImport`): kept when its check passes
+(:func:`goal_import_stage`), queued when confirmed (:func:`goal_import_start`), run by a Celery
+worker (:func:`goal_import_run`) that reports its progress through the cache, where the pages
+read it (:func:`goal_import_state`). Measurements go through
+:func:`goals.services.kpis.measurements_check` and :func:`~goals.services.kpis.measurements_ingest`.
 """
 
 import codecs
 import csv
 import io
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.cache import cache
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.utils import timezone
 
 from core.csv import FORMULA_STARTS
 from core.forms import add_service_errors
+from goals import tasks
 from goals.forms.csv import GoalImportForm
-from goals.models import KPI, Goal, Measurement
+from goals.models import KPI, Goal, GoalImport, Measurement
+from goals.permissions import NO_GOALS
 from goals.selectors import goals as selectors
 from goals.services import kpis as kpi_services
-from goals.services.goals import goal_check, goal_create, goal_rules_of
+from goals.services.bulk import GoalsRefused, goals_create
+from goals.services.goals import goal_check, goal_rules_of
 from teams.models import Membership, User
 
-# An upload larger than this is refused before it is read.
+logger = logging.getLogger(__name__)
+
+# An upload larger than this is refused before it is read (a file of values; of goals below).
 MAX_BYTES = 1_000_000
-# Each goal goes through goal_create (about a dozen queries): 500 stay well inside a request.
-MAX_GOALS = 500
+# A goal file may have this many rows, in this many bytes (20,000 goals with long
+# descriptions): its check takes a few seconds in the request, its import well under a minute
+# in a worker.
+MAX_GOALS = 20_000
+MAX_GOAL_BYTES = 10_000_000
+# A goal import writes this many goals per batch, and reports its progress after each.
+BATCH = 500
+# A checked goal file not confirmed for this long is deleted when its workspace checks another.
+STAGED_MAX_AGE = timedelta(days=1)
+# How long a running import's progress stays in the cache (far longer than any import takes).
+PROGRESS_TIMEOUT = 60 * 60
+UNEXPECTED = (
+    "The import stopped on an unexpected error, so nothing was imported. Try again; if it "
+    "fails again, tell your workspace admin."
+)
 GOAL_COLUMNS = (
     "title",
     "description",
@@ -77,11 +104,11 @@ EXTRA_CELLS = (
 UNNAMED_CELLS = "this row has values in a column whose header is blank (name the column)"
 
 
-def csv_read(upload: File) -> str:
+def csv_read(upload: File, *, max_bytes: int = MAX_BYTES) -> str:
     """An uploaded file's text: UTF-8, with or without a byte order mark; else why not."""
-    if upload.size > MAX_BYTES:
+    if upload.size > max_bytes:
         raise ValidationError(
-            f"The file is {upload.size / 1_000_000:.1f} MB; at most {MAX_BYTES / 1_000_000:g} MB "
+            f"The file is {upload.size / 1_000_000:.1f} MB; at most {max_bytes / 1_000_000:g} MB "
             "can be imported at once. Split it into smaller files."
         )
     data = upload.read()
@@ -234,12 +261,13 @@ def goal_import_check(*, membership: Membership, text: str) -> GoalPreview:
     departments = selectors.workspace_departments(workspace, membership=membership)
     choices = selectors.goal_form_choices(workspace=workspace, departments=departments)
     named = GoalImportForm.named_fields(choices)
+    form = GoalImportForm(choices=choices, membership=membership, named=named)
     rows = []
     for line in lines:
         if line.problem:
             rows.append(GoalRow(row=line.row, cells=line.cells, errors=[_sentence(line.problem)]))
             continue
-        form = GoalImportForm(line.cells, choices=choices, membership=membership, named=named)
+        form.bind(line.cells)
         valid = form.is_valid()
         try:
             if valid:
@@ -260,8 +288,11 @@ def _sentence(reason: str) -> str:
 
 
 @transaction.atomic
-def goal_import(*, membership: Membership, text: str) -> list[Goal]:
-    """Create a goal for every row of the file, all or none.
+def goal_import(
+    *, membership: Membership, text: str, progress: Callable[[int], None] | None = None
+) -> list[Goal]:
+    """Create a goal for every row of the file, all or none; ``progress(written)`` hears how
+    many are written after each batch of :data:`BATCH`.
 
     Raises :class:`GoalImportRefused` when a row is not a valid goal (then nothing is saved),
     ValidationError when the file cannot be read.
@@ -269,27 +300,164 @@ def goal_import(*, membership: Membership, text: str) -> list[Goal]:
     preview = goal_import_check(membership=membership, text=text)
     if preview.bad:
         raise GoalImportRefused(preview)
-    # The parents as whole rows (the checks loaded their titles only): refreshing a parent's
-    # progress after each new step then reads no deferred field.
-    parents = Goal.objects.in_bulk(
-        {row.fields["parent"].pk for row in preview.rows if row.fields["parent"]}
+    try:
+        return goals_create(
+            membership=membership,
+            goals=[row.fields for row in preview.rows],
+            batch=BATCH,
+            progress=progress,
+        )
+    except GoalsRefused as refused:
+        error = refused.error
+        by_field = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+        preview.rows[refused.index].errors = [
+            f"{name}: {message}" if name not in ("", NON_FIELD_ERRORS) else message
+            for name, messages in by_field.items()
+            for message in messages
+        ]
+        raise GoalImportRefused(preview) from None
+
+
+# --- Goal imports as jobs ----------------------------------------------------------------------
+
+
+def goal_import_stage(*, membership: Membership, text: str, total: int) -> GoalImport:
+    """Keep a goal file whose check passed until its person confirms it (status ``checked``).
+
+    Checks of the workspace left unconfirmed, or failed, for :data:`STAGED_MAX_AGE` go, with
+    their files.
+    """
+    workspace = membership.workspace
+    GoalImport.objects.filter(
+        workspace=workspace,
+        status__in=[GoalImport.Status.CHECKED, GoalImport.Status.FAILED],
+        created_at__lt=timezone.now() - STAGED_MAX_AGE,
+    ).delete()
+    return GoalImport.objects.create(
+        workspace=workspace, created_by=membership.user, text=text, total=total
     )
-    for row in preview.rows:
-        if row.fields["parent"]:
-            row.fields["parent"] = parents[row.fields["parent"].pk]
-    goals = []
-    for row in preview.rows:
-        try:
-            goals.append(goal_create(membership=membership, **row.fields))
-        except ValidationError as error:
-            by_field = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
-            row.errors = [
-                f"{name}: {message}" if name not in ("", NON_FIELD_ERRORS) else message
-                for name, messages in by_field.items()
-                for message in messages
-            ]
-            raise GoalImportRefused(preview) from None
-    return goals
+
+
+def goal_import_start(*, job: GoalImport) -> bool:
+    """Queue a checked (or failed) import for a worker, once: False when it was queued
+    already (a double click, a resubmitted form), which is no error.
+
+    The row's status decides who wins (a conditional update); the task is sent on commit.
+    """
+    with transaction.atomic():
+        queued = GoalImport.objects.filter(
+            pk=job.pk, status__in=[GoalImport.Status.CHECKED, GoalImport.Status.FAILED]
+        ).update(status=GoalImport.Status.PENDING, errors=[], started_at=None, finished_at=None)
+        if queued:
+            transaction.on_commit(partial(tasks.run_goal_import.delay, job.pk))
+    return bool(queued)
+
+
+def goal_import_run(job_id: int) -> None:
+    """Import a queued goal file, all rows or none: the worker's side of goal_import_start.
+
+    Safe to run twice (a task is delivered at least once): the job's row is locked in the
+    transaction that writes the goals and marks it done, so a second run waits for the first,
+    then finds the job done and leaves. A run killed halfway rolls back and leaves the job
+    unfinished, to be run again. A refused row or an error fails the job, naming why.
+    """
+    unfinished = GoalImport.objects.filter(pk=job_id, status__in=GoalImport.UNFINISHED)
+    if not unfinished.exists():
+        return
+    # Progress first: a page that sees the job running reads it next.
+    _progress_set(job_id, written=None)
+    unfinished.filter(status=GoalImport.Status.PENDING).update(
+        status=GoalImport.Status.RUNNING, started_at=timezone.now()
+    )
+    try:
+        with transaction.atomic():
+            job = unfinished.select_for_update().first()
+            if job is None:
+                return
+            membership = (
+                Membership.objects.select_related("workspace", "user")
+                .filter(workspace_id=job.workspace_id, user_id=job.created_by_id)
+                .first()
+            )
+            if membership is None:
+                raise PermissionDenied(NO_GOALS)
+            goals = goal_import(
+                membership=membership, text=job.text, progress=partial(_progress_set, job_id)
+            )
+            periods = {goal.period_id for goal in goals}
+            GoalImport.objects.filter(pk=job_id).update(
+                status=GoalImport.Status.DONE,
+                text="",
+                period_id=periods.pop() if len(periods) == 1 else None,
+                finished_at=timezone.now(),
+            )
+    except GoalImportRefused as refused:
+        bad = refused.preview.bad
+        _failed(job_id, [f"Row {row.row}: {error}" for row in bad for error in row.errors])
+    except PermissionDenied as error:
+        _failed(job_id, [str(error)])
+    except ValidationError as error:
+        _failed(job_id, error.messages)
+    except Exception:
+        logger.exception("Goal import %s failed", job_id)
+        _failed(job_id, [UNEXPECTED])
+        raise
+
+
+def _failed(job_id: int, errors: list[str]) -> None:
+    GoalImport.objects.filter(pk=job_id, status__in=GoalImport.UNFINISHED).update(
+        status=GoalImport.Status.FAILED, errors=errors, finished_at=timezone.now()
+    )
+
+
+def _progress_key(job_id: int) -> str:
+    return f"goal-import:{job_id}:written"
+
+
+def _progress_set(job_id: int, written: int | None) -> None:
+    """How many goals a running import wrote (None: it is checking the rows again). In the
+    cache, as the poll must see it while the import's transaction hides its rows."""
+    cache.set(_progress_key(job_id), written, PROGRESS_TIMEOUT)
+
+
+@dataclass(frozen=True)
+class GoalImportState:
+    """Where a goal import stands, as its progress page says it."""
+
+    job: GoalImport
+    # Goals written so far (all of them once done).
+    written: int
+    # What it is doing, in a sentence.
+    summary: str
+
+    @property
+    def finished(self) -> bool:
+        return self.job.status in (GoalImport.Status.DONE, GoalImport.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return self.written * 100 // self.job.total if self.job.total else 0
+
+    @property
+    def count(self) -> str:
+        return f"{self.written:,} of {self.job.total:,} goals"
+
+
+def goal_import_state(job: GoalImport) -> GoalImportState:
+    """The job's state: its row, and while it runs, its progress from the cache (no query)."""
+    goals = f"{job.total:,} goal{'s' * (job.total != 1)}"
+    if job.status == GoalImport.Status.DONE:
+        return GoalImportState(job, job.total, f"Imported {goals}.")
+    if job.status == GoalImport.Status.FAILED:
+        return GoalImportState(job, 0, "Nothing was imported.")
+    if job.status == GoalImport.Status.CHECKED:
+        return GoalImportState(job, 0, f"Checked, not imported yet: {goals} to import.")
+    if job.status == GoalImport.Status.PENDING:
+        return GoalImportState(job, 0, f"Waiting for a worker to import {goals}…")
+    written = cache.get(_progress_key(job.pk))
+    if written is None:
+        return GoalImportState(job, 0, f"Checking the {goals} again before writing them…")
+    return GoalImportState(job, written, f"Importing {goals}…")
 
 
 # --- Measurements ------------------------------------------------------------------------------

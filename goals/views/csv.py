@@ -1,8 +1,10 @@
 """CSV pages: import goals and KPI values (a preview naming every bad row, then all rows or
 none), and export goals and KPI values as downloads streamed from one query each.
 
-Between the preview and the import, the checked file travels signed in the confirmation form,
-so any web process can finish the import; it is checked again before anything is saved.
+A checked goal file waits in the database for its confirmation, then a Celery worker imports
+it while its progress page polls (see goals.services.imports). A checked file of KPI values
+travels signed in the confirmation form, so any web process can finish its import. Either is
+checked again before anything is saved.
 """
 
 import secrets
@@ -20,7 +22,12 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 
 from core.csv import csv_download, export_filename
-from goals.forms.csv import CSVUploadForm, ImportConfirmForm, MeasurementUploadForm
+from goals.forms.csv import (
+    CSVUploadForm,
+    GoalImportConfirmForm,
+    ImportConfirmForm,
+    MeasurementUploadForm,
+)
 from goals.forms.goals import GoalFilterForm
 from goals.selectors import exports
 from goals.selectors import goals as selectors
@@ -35,6 +42,8 @@ SIGNING_SALT = "goals.views.csv.import"
 # How long a checked file may wait for its import.
 TOKEN_MAX_AGE = 60 * 60
 PREVIEW_MEASUREMENTS = 50
+# The preview's table shows this many rows; its list above names every bad row.
+PREVIEW_GOALS = 100
 EXPIRED_CHECK = "This check has expired or belongs to another page. Upload the file again."
 IMPORTED_ALREADY = "This file was imported already. To import it again, upload it again."
 
@@ -121,38 +130,36 @@ def _render(
 
 @workspace_view(Role.LEAD)
 def goal_import(request: WorkspaceRequest) -> HttpResponse:
-    """Upload a goal file to see every row checked; then import all of its goals, or none."""
-    workspace = request.workspace
-    confirming = "token" in request.POST
+    """Upload a goal file to see every row checked; then confirm, and a worker imports all of
+    its goals, or none, while the progress page follows it."""
     form = CSVUploadForm(request.POST or None, request.FILES or None, auto_id="import_%s")
     context: dict[str, Any] = {
         "form": form,
         "preview": None,
-        "token": "",
+        "job": None,
         "problems": [],
+        "preview_goals": PREVIEW_GOALS,
         "max_rows": imports.MAX_GOALS,
-        "max_mb": imports.MAX_BYTES / 1_000_000,
+        "max_mb": imports.MAX_GOAL_BYTES / 1_000_000,
     }
     status = 200
-    if confirming:
-        status = 400
-        try:
-            payload = _confirmed(request, "goals")
-            with _once(payload):
-                goals = imports.goal_import(membership=request.membership, text=payload["text"])
-        except ValidationError as error:
-            context["problems"] = error.messages
-        except imports.GoalImportRefused as refused:
-            context["preview"] = refused.preview
-        else:
-            messages.success(request, f"Imported {len(goals)} goal{'s' * (len(goals) != 1)}.")
-            return redirect("goal_list", ws=workspace.slug)
+    if "job" in request.POST:
+        confirm = GoalImportConfirmForm(request.POST)
+        if confirm.is_valid():
+            job = selectors.goal_import_get(
+                membership=request.membership, pk=confirm.cleaned_data["job"]
+            )
+            # Sent twice, it is queued once; either way its page says how it goes.
+            imports.goal_import_start(job=job)
+            return redirect("goal_import_progress", ws=request.workspace.slug, pk=job.pk)
         context["form"] = CSVUploadForm(auto_id="import_%s")
+        context["problems"] = [EXPIRED_CHECK]
+        status = 400
     elif request.method == "POST":
         status = 400
         if form.is_valid():
             try:
-                text = imports.csv_read(form.cleaned_data["file"])
+                text = imports.csv_read(form.cleaned_data["file"], max_bytes=imports.MAX_GOAL_BYTES)
                 preview = imports.goal_import_check(membership=request.membership, text=text)
             except ValidationError as error:
                 form.add_error("file", error)
@@ -160,8 +167,24 @@ def goal_import(request: WorkspaceRequest) -> HttpResponse:
                 status = 200
                 context["preview"] = preview
                 if not preview.bad:
-                    context["token"] = _token(request, "goals", text)
+                    context["job"] = imports.goal_import_stage(
+                        membership=request.membership, text=text, total=len(preview.rows)
+                    )
     return _render(request, "goals/goal_import.html", context, status)
+
+
+@workspace_view(Role.LEAD)
+def goal_import_progress(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    """Where a goal import of this person stands. HTMX polls its fragment every second; once
+    the import is done or failed, the fragment answers 286, which stops the polling."""
+    job = selectors.goal_import_get(membership=request.membership, pk=pk)
+    state = imports.goal_import_state(job)
+    if request.htmx:
+        status = 286 if state.finished else 200
+        return render(
+            request, "goals/goal_import_progress.html#state", {"state": state}, status=status
+        )
+    return render(request, "goals/goal_import_progress.html", {"state": state})
 
 
 @workspace_view(Role.LEAD)

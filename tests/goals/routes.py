@@ -1,5 +1,6 @@
 """Tenancy cases for the goals app's workspace routes (see tests/test_tenancy.py)."""
 
+from goals.models import GoalImport
 from teams.models import Role
 from tests.factories import GoalFactory
 from tests.routes import Route
@@ -12,6 +13,18 @@ def _product_goal(acme) -> dict:
 
 def _foreign_goal(globex) -> dict:
     return {"pk": GoalFactory(workspace=globex, owner_departments=[globex.departments.first()]).pk}
+
+
+def _lead_import(acme) -> dict:
+    """A goal import the product lead started."""
+    return {
+        "pk": GoalImport.objects.create(workspace=acme.workspace, created_by=acme.leo, total=1).pk
+    }
+
+
+def _foreign_import(globex) -> dict:
+    creator = globex.memberships.get().user
+    return {"pk": GoalImport.objects.create(workspace=globex, created_by=creator, total=1).pk}
 
 
 ROUTES: list[Route] = [
@@ -46,8 +59,9 @@ ROUTES: list[Route] = [
     Route("checkin_export", Role.MEMBER),
     Route("goal_checkin_export", Role.MEMBER, kwargs=_product_goal, foreign=_foreign_goal),
     Route("goal_import", Role.LEAD),
-    Route("goal_import", Role.LEAD, "post", data={"token": "not-a-token"}),
+    Route("goal_import", Role.LEAD, "post", data={"job": "not-a-job"}),
     Route("goal_import_template", Role.LEAD),
+    Route("goal_import_progress", Role.LEAD, kwargs=_lead_import, foreign=_foreign_import),
     Route("alignment_tree", Role.MEMBER),
     Route("priorities", Role.MEMBER),
     Route("priorities", Role.EXECUTIVE, "post", data={"period": "1", "order": ["1"]}),

@@ -1,5 +1,6 @@
-"""Goals and check-ins as CSV: the import's preview naming every bad row, all or nothing, who
-may import, the exports (filters, filenames, formula guard, query counts) and a round trip."""
+"""Goals and check-ins as CSV: the import's preview naming every bad row, who may import, the
+exports (filters, filenames, formula guard, query counts) and a round trip. The import as a job
+(confirmation, progress, all or nothing) is in test_goal_import_jobs.py."""
 
 import csv
 import datetime as dt
@@ -7,35 +8,23 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.models import AuditEvent
-from goals.models import Goal
+from goals.models import Goal, GoalImport
 from goals.selectors.goals import attach_departments
 from goals.services import imports
 from tests.factories import CheckInFactory, CycleFactory, GoalFactory, KPIFactory
+from tests.goals.goal_files import HEADER, IMPORT, confirm, goal_file, progress_url
+from tests.goals.goal_files import check as _check
 
 pytestmark = pytest.mark.django_db
 
-IMPORT = reverse("goal_import", kwargs={"ws": "acme"})
 EXPORT = reverse("goal_export", kwargs={"ws": "acme"})
 CHECKINS = reverse("checkin_export", kwargs={"ws": "acme"})
-HEADER = (
-    "title,owner_departments,contributing_departments,period,start_date,due_date,baseline,target"
-)
-
-
-def _file(text: str | bytes, name: str = "goals.csv") -> SimpleUploadedFile:
-    data = text.encode() if isinstance(text, str) else text
-    return SimpleUploadedFile(name, data, content_type="text/csv")
-
-
-def _check(client, text: str | bytes, **extra):
-    return client.post(IMPORT, {"file": _file(text)}, **extra)
 
 
 def _download(client, url: str, params: dict | None = None) -> tuple[str, int, object]:
@@ -85,7 +74,9 @@ def test_preview_names_every_bad_row_and_saves_nothing(acme, as_user, quarter):
     html = response.content.decode()
     assert "Row 3: due_date: The due date cannot be before the start date." in html
     assert "Nothing was imported. 3 of 4 rows have problems" in html
-    assert 'name="token"' not in html
+    assert 'name="job"' not in html
+    assert response.context["job"] is None
+    assert not GoalImport.objects.exists()
     assert not Goal.objects.exists()
 
 
@@ -117,7 +108,9 @@ def test_names_statuses_and_parents_are_checked_as_the_goal_form_would(acme, as_
     ]
 
 
-def test_clean_file_previews_then_imports_every_goal(acme, as_user, quarter):
+def test_clean_file_previews_then_imports_every_goal(
+    acme, as_user, quarter, django_capture_on_commit_callbacks
+):
     kpi = KPIFactory(workspace=acme.workspace, name="Trial sign-ups")
     client = as_user(acme.claire)
     text = (
@@ -131,13 +124,16 @@ def test_clean_file_previews_then_imports_every_goal(acme, as_user, quarter):
     preview = _check(client, text)
     assert preview.status_code == 200
     assert not preview.context["preview"].bad
-    assert "Import 2 goals" in preview.content.decode()
+    job = preview.context["job"]
+    html = preview.content.decode()
+    assert "Import 2 goals" in html
+    assert f'name="job" value="{job.pk}"' in html
     assert not Goal.objects.exists()
 
-    response = client.post(IMPORT, {"token": preview.context["token"]})
+    response = confirm(client, job, django_capture_on_commit_callbacks)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("goal_list", kwargs={"ws": "acme"})
+    assert response["Location"] == progress_url(job)
     first, second = Goal.objects.order_by("pk")
     attach_departments([first, second])
     assert [d.name for d in first.owners] == ["Marketing", "Product"]
@@ -156,94 +152,6 @@ def test_the_same_file_checked_with_htmx_swaps_only_the_panel(acme, as_user, qua
     assert html.lstrip().startswith('<div id="import-panel"')
     assert "Import 1 goal" in html
     assert "<nav" not in html
-
-
-def test_a_row_the_service_refuses_rolls_back_the_rows_before_it(
-    acme, as_user, quarter, monkeypatch
-):
-    """All or nothing: the third goal fails in goal_create, so the first two vanish too."""
-    client = as_user(acme.claire)
-    text = f"{HEADER}\n" + "".join(
-        f"Increase sign-ups by {n}0%,Marketing,,Q4 2026,,,100,{n}00\n" for n in range(2, 5)
-    )
-    preview = _check(client, text)
-    real_create = imports.goal_create
-
-    def create(**fields):
-        if fields["title"].startswith("Increase sign-ups by 40"):
-            raise imports.ValidationError({"title": "A moment ago, someone took this title."})
-        return real_create(**fields)
-
-    monkeypatch.setattr(imports, "goal_create", create)
-    response = client.post(IMPORT, {"token": preview.context["token"]})
-
-    assert response.status_code == 400
-    assert "Row 4: title: A moment ago, someone took this title." in response.content.decode()
-    assert not Goal.objects.exists()
-    assert not AuditEvent.objects.filter(target_type="goal").exists()
-
-
-def test_a_file_that_went_stale_after_its_preview_imports_nothing(acme, as_user, quarter):
-    client = as_user(acme.claire)
-    text = f"{HEADER}\nGrow pipeline by 10%,Sales,,Q4 2026,,,100,110\nShip it,Product,,,,,1,2\n"
-    preview = _check(client, text)
-    acme.sales.name = "Revenue"
-    acme.sales.save()
-
-    response = client.post(IMPORT, {"token": preview.context["token"]})
-
-    assert response.status_code == 400
-    assert "Row 2: owner_departments: There is no department “Sales”" in response.content.decode()
-    assert not Goal.objects.exists()
-
-
-def test_a_confirmation_sent_twice_imports_once(acme, as_user, quarter):
-    """A double click or a resubmitted form must not create every goal twice."""
-    client = as_user(acme.claire)
-    preview = _check(client, f"{HEADER}\nGrow pipeline by 10%,Sales,,Q4 2026,,,100,110\n")
-    token = preview.context["token"]
-
-    first = client.post(IMPORT, {"token": token})
-    again = client.post(IMPORT, {"token": token})
-
-    assert first.status_code == 302
-    assert again.status_code == 400
-    assert "This file was imported already." in again.content.decode()
-    assert Goal.objects.count() == 1
-
-
-def test_a_confirmation_that_failed_can_be_sent_again(acme, as_user, quarter):
-    client = as_user(acme.claire)
-    text = f"{HEADER}\nGrow pipeline by 10%,Sales,,Q4 2026,,,100,110\n"
-    preview = _check(client, text)
-    acme.sales.name = "Revenue"
-    acme.sales.save()
-    assert client.post(IMPORT, {"token": preview.context["token"]}).status_code == 400
-
-    acme.sales.name = "Sales"
-    acme.sales.save()
-    assert client.post(IMPORT, {"token": preview.context["token"]}).status_code == 302
-    assert Goal.objects.count() == 1
-
-
-@pytest.mark.parametrize(
-    ("persona", "token"),
-    [("ada", "signed for claire"), ("claire", "tampered"), ("claire", "")],
-)
-def test_a_confirmation_not_checked_here_by_this_person_is_refused(
-    acme, as_user, quarter, persona, token
-):
-    claire = as_user(acme.claire)
-    preview = _check(claire, f"{HEADER}\nGrow pipeline by 10%,Sales,,,,,100,110\n")
-    tokens = {
-        "signed for claire": preview.context["token"],
-        "tampered": preview.context["token"][:-3] + "abc",
-        "": "",
-    }
-    response = as_user(getattr(acme, persona)).post(IMPORT, {"token": tokens[token]})
-    assert response.status_code == 400
-    assert "This check has expired or belongs to another page" in response.content.decode()
-    assert not Goal.objects.exists()
 
 
 # --- Import: who may, and files that cannot be read --------------------------------------------
@@ -326,12 +234,27 @@ def test_a_file_that_cannot_be_read_is_refused_with_the_reason(
     acme, as_user, monkeypatch, data, message
 ):
     monkeypatch.setattr(imports, "MAX_GOALS", 3)
-    monkeypatch.setattr(imports, "MAX_BYTES", 100)
+    monkeypatch.setattr(imports, "MAX_GOAL_BYTES", 100)
     response = _check(as_user(acme.claire), data)
     assert response.status_code == 400
     assert message in response.content.decode()
     assert response.context["preview"] is None
     assert not Goal.objects.exists()
+    assert not GoalImport.objects.exists()
+
+
+def test_the_limits_are_20000_rows_and_10_mb(acme, as_user):
+    client = as_user(acme.claire)
+    rows = _check(client, "title,owner_departments\n" + "Ship it,Sales\n" * 20_001)
+    large = _check(client, b"title,owner_departments\n" + b"x" * 10_000_000)
+    page = client.get(IMPORT).content.decode()
+
+    assert rows.status_code == large.status_code == 400
+    assert "The file has 20,001 rows; at most 20,000 can be imported at once." in (
+        rows.content.decode()
+    )
+    assert "The file is 10.0 MB; at most 10 MB can be imported at once." in large.content.decode()
+    assert "at most 20,000 rows and 10 MB" in page
 
 
 def test_excel_files_with_a_byte_order_mark_and_semicolons_are_read(acme, as_user):
@@ -416,7 +339,9 @@ def test_export_cells_that_start_a_formula_get_an_apostrophe(acme, as_user):
     assert (row["baseline"], row["target"]) == ("-5", "-10")
 
 
-def test_exported_goals_import_again_unchanged(acme, as_user, quarter):
+def test_exported_goals_import_again_unchanged(
+    acme, as_user, quarter, django_capture_on_commit_callbacks
+):
     """Round trip: export, import the file as it is, and the copies equal the originals."""
     kpi = KPIFactory(workspace=acme.workspace, name="Pipeline")
     top = GoalFactory(
@@ -447,7 +372,7 @@ def test_exported_goals_import_again_unchanged(acme, as_user, quarter):
 
     preview = _check(client, body.encode("utf-8"))
     assert not preview.context["preview"].bad
-    assert client.post(IMPORT, {"token": preview.context["token"]}).status_code == 302
+    confirm(client, preview.context["job"], django_capture_on_commit_callbacks)
 
     copies = list(Goal.objects.exclude(pk__in=[goal.pk for goal in originals]))
     assert len(copies) == len(originals)
@@ -573,13 +498,30 @@ def test_preview_queries_do_not_grow_with_the_rows(acme, as_user, quarter):
     client = as_user(acme.claire)
 
     def count(rows: int) -> int:
-        text = f"{HEADER}\n" + "".join(
-            f"Increase sign-ups by {n}%,Marketing;Product,Sales,Q4 2026,,,100,{200 + n}\n"
-            for n in range(rows)
-        )
+        text = goal_file(rows)
         _check(client, text)
         with CaptureQueriesContext(connection) as queries:
             assert _check(client, text).status_code == 200
         return len(queries)
 
     assert count(2) == count(40)
+
+
+def test_a_preview_of_5000_rows_names_every_bad_row_and_shows_the_first_100(acme, as_user, quarter):
+    lines = goal_file(5000).splitlines(keepends=True)
+    lines[9] = lines[9].replace("Marketing;Product", "Marketing;Legal")
+    lines[4000] = lines[4000].replace("Q4 2026", "Q5 2026")
+    lines[4999] = lines[4999].replace(",100,", ",ten,")
+    response = _check(as_user(acme.claire), "".join(lines))
+
+    assert response.status_code == 200
+    assert {row.row: row.errors for row in response.context["preview"].bad} == {
+        10: ["owner_departments: There is no department “Legal” in this workspace."],
+        4001: ["period: There is no period “Q5 2026” in this workspace."],
+        5000: ["baseline: Enter a number."],
+    }
+    html = response.content.decode()
+    assert "Nothing was imported. 3 of 5,000 rows have problems" in html
+    assert "Row 4001: period: There is no period “Q5 2026” in this workspace." in html
+    assert "The table shows the first 100 of 5,000 rows" in html
+    assert html.count('<tr class="table-danger">') == 1
