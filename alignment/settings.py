@@ -134,7 +134,7 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "alignment",
         }
@@ -159,6 +159,8 @@ else:
         "store_processed": False,
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# ModelBackend, with the signed-in person kept in the cache (teams/backends.py).
+AUTHENTICATION_BACKENDS = ["teams.backends.CachedModelBackend"]
 
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True

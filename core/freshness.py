@@ -30,7 +30,8 @@ processes changing data at once can never end on a token a reader has already us
 import logging
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -56,6 +57,7 @@ _WRITES = re.compile(
     re.IGNORECASE,
 )
 _scope: ContextVar[int | None] = ContextVar("freshness_scope", default=None)
+_bypass: ContextVar[bool] = ContextVar("freshness_bypass", default=False)
 
 
 def _key(scope: int | str) -> str:
@@ -86,27 +88,63 @@ class ScopeMiddleware:
             _scope.reset(token)
 
 
-def version(workspace_id: int) -> str:
-    """The tokens a piece of ``workspace_id`` is cached under, as one string (one cache call)."""
-    keys = [_key(EVERYTHING), _key(workspace_id)]
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
+def _tokens(workspace_id: int | None) -> list[str]:
+    keys = [_key(EVERYTHING)]
+    return keys if workspace_id is None else [*keys, _key(workspace_id)]
+
+
+def lookup(workspace_id: int | None, key: str | None = None) -> tuple[str, Any]:
+    """(the current version, what :func:`keep` kept under ``key`` for that version, or None),
+    in one cache call. The version is the token for everything, and the workspace's when
+    ``workspace_id`` is given (None: for what only people, workspaces and memberships make)."""
+    keys = _tokens(workspace_id)
+    if _bypass.get():
+        key = None
+    found = cache.get_many(keys if key is None else [*keys, key])
+    for token in keys:
+        if token not in found:
             # Evicted, or never set: start a token (another process may be starting one too).
-            cache.add(key, _new_token(), None)
-            found[key] = cache.get(key)
-    return f"{found[keys[0]]}.{found[keys[1]]}"
+            cache.add(token, _new_token(), None)
+            found[token] = cache.get(token)
+    version = ".".join(found[token] for token in keys)
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        return version, entry[1]
+    return version, None
 
 
-def remember(workspace_id: int, name: str, compute: Callable[[], Any], timeout: int = 600) -> Any:
-    """``compute()``, kept under the workspace's version: for figures that are costly to compute
-    and the same for everyone who may see them. ``name`` must say everything else the result
-    depends on (a date, say)."""
-    key = f"data:{name}:{version(workspace_id)}"
-    found = cache.get(key)
+@contextmanager
+def uncached() -> Iterator[None]:
+    """Inside, every :func:`lookup` misses (what is computed is still kept): the query-count
+    tests pin what a page costs when it is computed."""
+    token = _bypass.set(True)
+    try:
+        yield
+    finally:
+        _bypass.reset(token)
+
+
+def keep(key: str, version: str, value: Any, timeout: int) -> None:
+    """Keep ``value`` under ``key`` for ``version`` (a later version makes it a miss)."""
+    cache.set(key, (version, value), timeout)
+
+
+def version(workspace_id: int | None) -> str:
+    """The version a piece of ``workspace_id`` would be kept for now."""
+    return lookup(workspace_id)[0]
+
+
+def remember(
+    workspace_id: int | None, name: str, compute: Callable[[], Any], timeout: int = 600
+) -> Any:
+    """``compute()``, kept for the current version (see :func:`lookup`): for what is costly to
+    read or compute and the same for everyone who may see it. ``name`` must say everything
+    else the result depends on (a date, a person's id). ``compute`` must not return None."""
+    key = f"data:{workspace_id}:{name}"
+    version, found = lookup(workspace_id, key)
     if found is None:
         found = compute()
-        cache.set(key, found, timeout)
+        keep(key, version, found, timeout)
     return found
 
 

@@ -4,14 +4,16 @@
 membership and role are checked on every request before the cache is asked). A response is
 kept under a key made of:
 
-- the data's version tokens for the workspace (:func:`core.freshness.version`), read before
-  the view reads any data: any write replaces them, so a stored response is never served after
-  a change, from whichever process made it;
-- the person (what they may see and do depends on their role and departments, and the
+- the person's id (what they may see and do depends on their role and departments, and the
   navigation shows their name and workspaces; all of it is data the version tokens cover);
 - the workspace's today (pages say "due in 3 days", "late"), or the current minute for a view
   that tells upcoming from past meetings (``per_minute=True``), the full path with its query
   string, and the HTMX headers that choose a fragment.
+
+It is kept with the data's version for the workspace (:func:`core.freshness.lookup`, one cache
+call for the version and the entry), read before the view reads any data: any write replaces
+the version, so a stored response is never served after a change, from whichever process made
+it.
 
 Per request, only two things are filled in: the CSRF token (the stored body holds a placeholder
 wherever the token was, replaced by a freshly masked one) and the flash messages (a request
@@ -26,7 +28,6 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.messages import get_messages
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.utils import timezone
@@ -48,7 +49,6 @@ def key_for(request: HttpRequest, name: str, *, per_minute: bool = False) -> str
     clock = timezone.now().strftime("%Y%m%d%H%M") if per_minute else workspace.today().isoformat()
     parts = [
         name,
-        freshness.version(workspace.pk),
         str(request.user.pk),
         clock,
         request.get_full_path(),
@@ -95,7 +95,7 @@ def cached_page(
             return view(request, *args, **kwargs)
         try:
             key = key_for(request, name, per_minute=per_minute)
-            stored = cache.get(key)
+            version, stored = freshness.lookup(request.workspace.pk, key)
         except Exception:  # the cache backends raise their client's errors (redis, OSError...)
             logger.warning("The page cache cannot be reached; rendering %s", name, exc_info=True)
             return view(request, *args, **kwargs)
@@ -110,7 +110,7 @@ def cached_page(
         if _storable(response):
             body = _without_csrf(request, response.content.decode(response.charset))
             try:
-                cache.set(key, (dict(response.headers), body), TIMEOUT)
+                freshness.keep(key, version, (dict(response.headers), body), TIMEOUT)
             except Exception:
                 logger.warning("Could not keep %s in the page cache", name, exc_info=True)
         return response

@@ -32,15 +32,24 @@ class WorkspaceRequest(HttpRequest):
 
 
 def membership_for(user: User, slug: str) -> Membership:
-    """The user's membership of the workspace ``slug``; 404 when there is none."""
+    """The user's membership of the workspace ``slug``; 404 when there is none.
+
+    Kept for the data version of people, workspaces and memberships
+    (:func:`core.freshness.remember`): a membership given, changed or taken away, or a workspace
+    renamed, replaces it, so the role is checked against the database's latest word."""
     if not user.is_authenticated:
         raise Http404("No such workspace.")
-    try:
-        return Membership.objects.select_related("workspace", "user").get(
+
+    def read() -> Membership | bool:
+        found = Membership.objects.select_related("workspace", "user").filter(
             user=user, workspace__slug=slug
         )
-    except Membership.DoesNotExist:
-        raise Http404("No such workspace.") from None
+        return next(iter(found), False)
+
+    membership = freshness.remember(None, f"membership:{user.pk}:{slug}", read)
+    if not membership:
+        raise Http404("No such workspace.")
+    return membership
 
 
 def require_role(membership: Membership, role: Role) -> None:

@@ -278,7 +278,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("home")
         else:
             if form is not None:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user, backend="teams.backends.CachedModelBackend")
             messages.success(request, f"Welcome to {invitation.workspace}.")
             return redirect("dashboard", ws=invitation.workspace.slug)
     return render(request, "teams/invitation_accept.html", {"invitation": invitation, "form": form})

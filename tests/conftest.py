@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core import freshness
 from goals.models import KPI, Period
 from teams.models import Department, Role, User, Workspace
 from teams.services import workspace_create
@@ -168,12 +169,13 @@ class QueryCount:
 @pytest.fixture
 def count_queries():
     """``count_queries(client, url)``: GET the url twice (the first warms the session) and
-    return the second request's :class:`QueryCount`."""
+    return the second request's :class:`QueryCount`, with nothing served from the data cache
+    (``freshness.uncached``): what the page costs when it is computed."""
 
     def count(client, url: str, *, method: str = "get", data=None, **extra) -> QueryCount:
         send = getattr(client, method)
         send(url, data, **extra)
-        with CaptureQueriesContext(connection) as ctx:
+        with CaptureQueriesContext(connection) as ctx, freshness.uncached():
             response = send(url, data, **extra)
         assert response.status_code < 400, response
         return QueryCount(len(ctx), [q["sql"] for q in ctx.captured_queries])

@@ -255,3 +255,22 @@ def test_a_new_member_sees_the_page_of_their_own(acme, as_user):
     newcomer = UserFactory(username="nina", first_name="Nina")
     MembershipFactory(workspace=acme.workspace, user=newcomer, departments=[acme.sales])
     assert "Nina" in as_user(newcomer).get(url).content.decode()
+
+
+def test_a_deactivated_person_is_signed_out_on_the_next_request(acme, as_user):
+    client = as_user(acme.mia)
+    url = reverse("dashboard", args=[acme.workspace.slug])
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    assert not any('FROM "teams_user"' in q["sql"] for q in ctx.captured_queries), "kept"
+    type(acme.mia).objects.filter(pk=acme.mia.pk).update(is_active=False)
+    assert client.get(url).status_code == 302
+
+
+def test_a_membership_taken_away_is_a_404_on_the_next_request(acme, as_user):
+    client = as_user(acme.mia)
+    url = reverse("goal_list", args=[acme.workspace.slug])
+    client.get(url)
+    acme.workspace.memberships.filter(user=acme.mia).delete()
+    assert client.get(url).status_code == 404

@@ -5,6 +5,7 @@ import datetime as dt
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core import freshness
 from core.models import AuditEvent
 from goals.models import KPI, Measurement
 
@@ -31,6 +32,6 @@ def _rows(count: int, start: dt.date = dt.date(2000, 1, 1), value: str = "1.5") 
 
 def _queries(client, method: str, url: str, data=None) -> tuple[object, list[str]]:
     """The response and the SQL of one request (each statement cut to 200 characters)."""
-    with CaptureQueriesContext(connection) as ctx:
+    with CaptureQueriesContext(connection) as ctx, freshness.uncached():
         response = getattr(client, method)(url, data, format="json")
     return response, [q["sql"][:200] for q in ctx.captured_queries]

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core import freshness
 from tests.api.workshops_helpers import BASE, _proposal_url, _url
 from tests.factories import PeriodFactory
 from tests.workshops.helpers import advance_to, make_proposal, make_workshop
@@ -47,7 +48,7 @@ def _grown(acme, size: int) -> Workshop:
 
 
 def _queries(client, method: str, url: str, data=None) -> list[str]:
-    with CaptureQueriesContext(connection) as ctx:
+    with CaptureQueriesContext(connection) as ctx, freshness.uncached():
         response = getattr(client, method)(url, data)
     assert response.status_code < 300, response.content
     return [q["sql"] for q in ctx.captured_queries]
