@@ -274,3 +274,26 @@ def test_a_membership_taken_away_is_a_404_on_the_next_request(acme, as_user):
     client.get(url)
     acme.workspace.memberships.filter(user=acme.mia).delete()
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_goal_list_shows_a_change_on_the_next_request(acme, shared_cache):
+    reader, writer = Client(), Client()
+    reader.force_login(acme.mia)
+    writer.force_login(acme.ada)
+    goal = GoalFactory(workspace=acme.workspace, title="Grow", owner_departments=[acme.sales])
+    url = f"/api/v1/workspaces/{acme.workspace.slug}/goals/?page_size=50"
+    assert reader.get(url).json()["results"][0]["title"] == "Grow"
+    with CaptureQueriesContext(connection) as ctx:
+        assert reader.get(url).json()["results"][0]["title"] == "Grow"
+    assert not any('FROM "goals_goal"' in q["sql"] for q in ctx.captured_queries), "kept"
+    response = writer.patch(
+        f"/api/v1/workspaces/{acme.workspace.slug}/goals/{goal.pk}/",
+        {"title": "Grow the pipeline"},
+        content_type="application/json",
+        HTTP_IF_MATCH=writer.get(f"/api/v1/workspaces/{acme.workspace.slug}/goals/{goal.pk}/")[
+            "ETag"
+        ],
+    )
+    assert response.status_code == 200, response.content
+    assert reader.get(url).json()["results"][0]["title"] == "Grow the pipeline"

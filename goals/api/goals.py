@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.http import parse_etags
 from drf_spectacular.types import OpenApiTypes
@@ -31,6 +32,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core import freshness
 from core.api.fields import MAX_PK, InWorkspace, optional_decimal
 from core.api.schema import SLUG
 from goals import smart
@@ -325,9 +327,23 @@ class GoalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceSco
             self._data([goal])[0], status=status_code, headers={"ETag": goal_etag(goal)}
         )
 
-    def list(self, request: Request, slug: str) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self._data(page))
+    def list(self, request: Request, slug: str) -> Response | HttpResponse:
+        """A page of goals, the same for every member who asks. As JSON, its rendered bytes are
+        kept under the workspace's data version (:func:`core.freshness.remember`) by the full
+        URL it was asked with; the browsable API renders it each time."""
+
+        def page() -> dict[str, Any]:
+            goals = self.paginate_queryset(self.get_queryset())
+            return self.get_paginated_response(self._data(goals)).data
+
+        renderer = request.accepted_renderer
+        if renderer.format != "json":
+            return Response(page())
+        url = request.build_absolute_uri()
+        body = freshness.remember(
+            request.workspace.pk, f"api-goals:{url}", lambda: renderer.render(page())
+        )
+        return HttpResponse(body, content_type=renderer.media_type)
 
     def retrieve(self, request: Request, slug: str, pk: int) -> Response:
         return self._one(goal_get(membership=request.membership, pk=pk))
