@@ -1,11 +1,20 @@
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import models
-from django.db.models.functions import Lower
+from django.db import models, transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 
 from teams.models import Department, Workspace
+
+
+def period_start_key() -> Coalesce:
+    """The goal list's first sort key, newest period first: ``Goal.period_start``, or the
+    earliest date for a goal without a period, so that it comes after the others. (An index
+    cannot say NULLS LAST on SQLite; this expression it can hold on both databases.)"""
+    return Coalesce("period_start", Value(date.min))
 
 
 class Direction(models.TextChoices):
@@ -39,6 +48,18 @@ class Period(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        """Saved with a new start date, the period moves its goals' copy of it
+        (:attr:`Goal.period_start`) in the same transaction."""
+        update_fields = kwargs.get("update_fields")
+        moves = not self._state.adding and (update_fields is None or "start_date" in update_fields)
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            if moves:
+                self.goals.exclude(period_start=self.start_date).update(
+                    period_start=self.start_date
+                )
 
 
 class KPI(models.Model):
@@ -165,6 +186,10 @@ class Goal(models.Model):
     period = models.ForeignKey(
         Period, on_delete=models.RESTRICT, null=True, blank=True, related_name="goals"
     )
+    # The period's start date, copied so that the goal list's order (newest period first)
+    # is read from one index (goal_list_order) instead of sorting every goal of the workspace
+    # through a join. Goal.save() and Period.save() keep it; a bulk insert sets it itself.
+    period_start = models.DateField(null=True, blank=True, editable=False)
     start_date = models.DateField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
@@ -200,10 +225,21 @@ class Goal(models.Model):
     class Meta:
         ordering = ["priority", "due_date", "id"]
         indexes = [
-            # Goal list and dashboard: a workspace's goals by status.
+            # Goal list and dashboard: a workspace's goals by status, and their counts.
             models.Index(fields=["workspace", "status"], name="goal_workspace_status"),
-            # Priorities: a period's goals in rank order.
-            models.Index(fields=["period", "priority"], name="goal_period_priority"),
+            # goal_search (the goal list and the API's), unfiltered or by status: newest
+            # period first, then by rank, due date and id, read in order under the LIMIT.
+            models.Index(
+                "workspace",
+                period_start_key().desc(),
+                "priority",
+                "due_date",
+                "id",
+                name="goal_list_order",
+            ),
+            # priority_goals, alignment_tree and goal_search by period: a period's goals by
+            # rank, then due date and id.
+            models.Index(fields=["period", "priority", "due_date", "id"], name="goal_period_rank"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -249,6 +285,15 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        """Saving the period (or the whole goal) copies its start date into ``period_start``."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"period", "period_id"} & set(update_fields):
+            self.period_start = self.period.start_date if self.period_id else None
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "period_start"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("goal_detail", kwargs={"ws": self.workspace.slug, "pk": self.pk})

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 
 from core.models import AuditEvent
-from goals.models import KPI, Goal, Measurement, Period, Retrospective, Win
+from goals.models import KPI, Goal, Measurement, Period, Retrospective, Win, period_start_key
 from goals.permissions import ensure_can_edit_goal
 from teams.models import Department, Membership, Role, User, Workspace
 from teams.tenancy import get_scoped
@@ -126,8 +126,10 @@ def goal_search(*, workspace: Workspace, filters: GoalFilters) -> QuerySet[Goal]
             | Q(description__icontains=filters.q)
             | Q(metric__icontains=filters.q)
         )
+    # The order of the goal_list_order index (period_start copies the period's start date):
+    # a page is read in order under its LIMIT, never by sorting the workspace's goals.
     return goals.order_by(
-        F("period__start_date").desc(nulls_last=True),
+        period_start_key().desc(),
         F("priority").asc(nulls_last=True),
         F("due_date").asc(nulls_last=True),
         "pk",
