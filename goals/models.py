@@ -79,6 +79,11 @@ class KPI(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = "KPI"
+        indexes = [
+            # The KPI list and the API's (kpi_list), and the KPI panel (kpi_shared_first): a
+            # workspace's KPIs by name, read in order under the page's LIMIT.
+            models.Index(fields=["workspace", "name", "id"], name="kpi_workspace_name"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 "workspace",
@@ -123,7 +128,10 @@ class Measurement(models.Model):
         API = "api", "API"
         IMPORT = "import", "Import"
 
-    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="measurements")
+    # Indexed by measurement_kpi_recent and the unique constraint, both led by the KPI.
+    kpi = models.ForeignKey(
+        KPI, on_delete=models.CASCADE, related_name="measurements", db_index=False
+    )
     date = models.DateField()
     value = models.DecimalField(max_digits=18, decimal_places=4)
     source = models.CharField(max_length=8, choices=Source, default=Source.MANUAL)
@@ -134,8 +142,14 @@ class Measurement(models.Model):
 
     class Meta:
         ordering = ["-date"]
+        indexes = [
+            # A KPI's measurements newest first, read in order under a LIMIT: the KPI page's
+            # table and chart (kpi_measurements, kpi_series), the goal page's history
+            # (goals.selectors.goals.kpi_measurements), sparklines and latest values
+            # (recent_measurements, kpi_histories), a goal's latest value (goal_latest_value).
+            models.Index(fields=["kpi", "-date", "-id"], name="measurement_kpi_recent"),
+        ]
         constraints = [
-            # Also serves "the latest measurements of a KPI" (kpi, date) lookups.
             models.UniqueConstraint(
                 fields=["kpi", "date", "source"],
                 name="measurement_unique_per_kpi_date_source",
