@@ -112,21 +112,28 @@ def cycle_completion(*, workspace: Workspace, bounds: CycleBounds) -> QuerySet[D
     )
 
 
-def owed_goals(*, workspace: Workspace, bounds: CycleBounds) -> QuerySet[Goal]:
-    """Active goals of the workspace with ``checked_in`` for the cycle of ``bounds``."""
-    return Goal.objects.filter(workspace=workspace, status__in=ACTIVE_GOAL_STATUSES).annotate(
-        checked_in=Exists(
-            CheckIn.objects.filter(
-                goal=OuterRef("pk"), cycle__workspace=workspace, cycle__starts_on=bounds.starts_on
-            )
+def _checked_in(*, workspace: Workspace, bounds: CycleBounds) -> Exists:
+    """Whether the goal has its check-in for the cycle of ``bounds``."""
+    return Exists(
+        CheckIn.objects.filter(
+            goal=OuterRef("pk"), cycle__workspace=workspace, cycle__starts_on=bounds.starts_on
         )
     )
 
 
+def owed_goals(*, workspace: Workspace, bounds: CycleBounds) -> QuerySet[Goal]:
+    """Active goals of the workspace with ``checked_in`` for the cycle of ``bounds``."""
+    return Goal.objects.filter(workspace=workspace, status__in=ACTIVE_GOAL_STATUSES).annotate(
+        checked_in=_checked_in(workspace=workspace, bounds=bounds)
+    )
+
+
 def overdue_goals(*, workspace: Workspace, bounds: CycleBounds, limit: int) -> list[Goal]:
+    """The first ``limit`` active goals by rank without this cycle's check-in: read along
+    goal_active_rank until enough are found, not by sorting every goal still owed."""
     return list(
-        owed_goals(workspace=workspace, bounds=bounds)
-        .filter(checked_in=False)
+        Goal.objects.filter(workspace=workspace, status__in=ACTIVE_GOAL_STATUSES)
+        .exclude(_checked_in(workspace=workspace, bounds=bounds))
         .only("pk", "title", "status", "progress")
         .order_by("priority", "due_date", "pk")[:limit]
     )

@@ -197,8 +197,14 @@ class Goal(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
     )
+    # Indexed by goal_period_rank, which it leads.
     period = models.ForeignKey(
-        Period, on_delete=models.RESTRICT, null=True, blank=True, related_name="goals"
+        Period,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="goals",
+        db_index=False,
     )
     # The period's start date, copied so that the goal list's order (newest period first)
     # is read from one index (goal_list_order) instead of sorting every goal of the workspace
@@ -239,8 +245,26 @@ class Goal(models.Model):
     class Meta:
         ordering = ["priority", "due_date", "id"]
         indexes = [
-            # Goal list and dashboard: a workspace's goals by status, and their counts.
-            models.Index(fields=["workspace", "status"], name="goal_workspace_status"),
+            # A workspace's goals by status, and their counts (the goal list's filter); by due
+            # date within a status: the dashboard's at-risk goals (goals_needing_attention).
+            models.Index(
+                fields=["workspace", "status", "due_date", "id"], name="goal_workspace_status"
+            ),
+            # The dashboard's worst goals, off track or overdue (goals_needing_attention): open
+            # goals by due date, read in order until enough are flagged.
+            models.Index(
+                fields=["workspace", "due_date", "id"],
+                condition=~models.Q(status__in=["achieved", "missed", "dropped"]),
+                name="goal_open_due",
+            ),
+            # The check-ins panel's overdue list (overdue_goals) and a lead's next goal to
+            # check in (next_owed_goal): active goals in rank order, read until enough of them
+            # have no check-in this cycle.
+            models.Index(
+                fields=["workspace", "priority", "due_date", "id"],
+                condition=models.Q(status__in=["on_track", "at_risk", "off_track"]),
+                name="goal_active_rank",
+            ),
             # goal_search (the goal list and the API's), unfiltered or by status: newest
             # period first, then by rank, due date and id, read in order under the LIMIT.
             models.Index(

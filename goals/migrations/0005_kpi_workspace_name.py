@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('goals', '0004_measurement_kpi_recent'),
-        ('teams', '0002_apitoken'),
+        ("goals", "0004_measurement_kpi_recent"),
+        ("teams", "0002_apitoken"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='kpi',
-            index=models.Index(fields=['workspace', 'name', 'id'], name='kpi_workspace_name'),
+            model_name="kpi",
+            index=models.Index(fields=["workspace", "name", "id"], name="kpi_workspace_name"),
         ),
     ]

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 
 from core.models import AuditEvent
@@ -358,15 +358,26 @@ def shared_status_grid(
 
 
 def goals_needing_attention(*, workspace: Workspace, today: date, limit: int = 10) -> list[Goal]:
-    """Open goals off track, at risk or overdue: worst first, then the earliest due."""
+    """Open goals off track, at risk or overdue: the worst (off track or overdue) first, then
+    the earliest due.
+
+    Where the database allows LIMIT inside UNION ALL (PostgreSQL), the worst and the other
+    at-risk goals are each read in due-date order along an index (goal_open_due,
+    goal_workspace_status), up to ``limit`` of each; SQLite sorts every flagged goal.
+    """
     severe = Q(status=Goal.Status.OFF_TRACK) | Q(due_date__lt=today)
-    return list(
+    goals = (
         goal_list(workspace=workspace)
         .filter(OPEN)
-        .filter(severe | Q(status=Goal.Status.AT_RISK))
         .annotate(severe=Case(When(severe, then=Value(1)), default=Value(0)))
-        .order_by("-severe", F("due_date").asc(nulls_last=True), "pk")[:limit]
     )
+    by_due = goals.order_by(F("due_date").asc(nulls_last=True), "pk")
+    if connection.features.supports_slicing_ordering_in_compound:
+        at_risk = by_due.filter(status=Goal.Status.AT_RISK).exclude(severe)
+        goals = by_due.filter(severe)[:limit].union(at_risk[:limit], all=True)
+    else:
+        goals = goals.filter(severe | Q(status=Goal.Status.AT_RISK))
+    return list(goals.order_by("-severe", F("due_date").asc(nulls_last=True), "pk")[:limit])
 
 
 def recent_wins(*, workspace: Workspace, limit: int = 5) -> list[Win]:
