@@ -43,7 +43,11 @@ def confidence_band(confidence: int) -> str:
 class CheckIn(models.Model):
     """A team lead's report on one goal for one cycle."""
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="checkins")
+    # Indexed by the one-per-goal-per-cycle constraint and checkin_cycle_confidence, both led
+    # by the cycle.
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="checkins", db_index=False
+    )
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="checkins")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -66,6 +70,9 @@ class CheckIn(models.Model):
             models.Index(fields=["goal", "-created_at"], name="checkin_goal_recent"),
             # My check-ins: what a person sent, newest first.
             models.Index(fields=["author", "-created_at"], name="checkin_author_recent"),
+            # The health figures (health.sources.sources_read): the confidences of the latest
+            # cycles' check-ins, read from the index alone.
+            models.Index(fields=["cycle", "goal", "confidence"], name="checkin_cycle_confidence"),
         ]
         constraints = [
             models.UniqueConstraint(
