@@ -136,8 +136,20 @@ class Ask(models.Model):
             models.Index(fields=["to_department", "status", "due_on"], name="ask_inbox"),
             # Sent asks: a department's outgoing asks by status.
             models.Index(fields=["from_department", "status", "due_on"], name="ask_outbox"),
-            # Dashboard panel and planning: a workspace's late and declined asks.
+            # A workspace's asks by status: the ask inbox's filter, the health figures' asks.
             models.Index(fields=["workspace", "status", "due_on"], name="ask_workspace_status"),
+            # The check-ins panel's late asks (asks_needing_attention): unresolved asks by the
+            # date needed, read in order until enough are late.
+            models.Index(
+                fields=["workspace", "due_on", "id"],
+                condition=models.Q(status__in=["open", "committed"]),
+                name="ask_unresolved_due",
+            ),
+            # The check-ins panel's recent declines (asks_needing_attention): a workspace's
+            # asks of a status by when they were answered.
+            models.Index(
+                fields=["workspace", "status", "responded_at"], name="ask_workspace_responded"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

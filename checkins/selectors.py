@@ -1,9 +1,10 @@
 """Reads for check-ins, asks, reminders and notifications, with their joins already made."""
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -17,6 +18,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 
 from checkins.cycles import CycleBounds
 from checkins.models import Ask, CheckIn, ReminderPreference
@@ -206,14 +208,23 @@ def asks_for_goal(goal: Goal, *, today: date | None = None) -> list[Ask]:
 
 
 def asks_needing_attention(*, workspace: Workspace, today: date, limit: int) -> list[Ask]:
-    """Late asks and asks declined in the last two weeks, late first."""
-    declined_since = today - DECLINED_FLAGGED_FOR
-    recent_decline = Q(status=Ask.Status.DECLINED, responded_at__date__gte=declined_since)
-    return list(
-        _with_flags(Ask.objects.filter(workspace=workspace), today)
-        .filter(late_q(today) | recent_decline)
-        .order_by("-late", "due_on", "pk")[:limit]
-    )
+    """Late asks and asks declined in the last two weeks, late first, then by date needed.
+
+    Where the database allows LIMIT inside UNION ALL (PostgreSQL), the late asks are read in
+    date order along ask_unresolved_due up to ``limit``, and the declines of the last two
+    weeks (few) by their answer's time along ask_workspace_responded, never the whole history
+    of declines; SQLite sorts every flagged ask.
+    """
+    # The start of the day, in the current time zone: responded_at__date__gte, on the index.
+    declined_since = timezone.make_aware(datetime.combine(today - DECLINED_FLAGGED_FOR, time()))
+    recent_decline = Q(status=Ask.Status.DECLINED, responded_at__gte=declined_since)
+    asks = _with_flags(Ask.objects.filter(workspace=workspace), today)
+    if connection.features.supports_slicing_ordering_in_compound:
+        late = asks.filter(late_q(today)).order_by("due_on", "pk")[:limit]
+        asks = late.union(asks.filter(recent_decline).order_by(), all=True)
+    else:
+        asks = asks.filter(late_q(today) | recent_decline)
+    return list(asks.order_by("-late", "due_on", "pk")[:limit])
 
 
 def ask_box(*, membership: Membership, box: str, status: str, today: date) -> QuerySet[Ask]:
