@@ -375,8 +375,9 @@ class Retrospective(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            # The lessons list: a workspace's retrospectives, newest first.
-            models.Index(fields=["workspace", "-created_at"], name="retro_workspace_recent"),
+            # The lessons list (retrospective_search): a workspace's retrospectives, newest
+            # first with the id breaking ties, read in order under the page's LIMIT.
+            models.Index(fields=["workspace", "-created_at", "-id"], name="retro_workspace_recent"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -405,8 +406,8 @@ class Win(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            # The dashboard's recent wins.
-            models.Index(fields=["workspace", "-created_at"], name="win_workspace_recent"),
+            # The dashboard's recent wins (recent_wins): newest first, the id breaking ties.
+            models.Index(fields=["workspace", "-created_at", "-id"], name="win_workspace_recent"),
         ]
 
     def __str__(self) -> str:
