@@ -43,7 +43,11 @@ def confidence_band(confidence: int) -> str:
 class CheckIn(models.Model):
     """A team lead's report on one goal for one cycle."""
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="checkins")
+    # Indexed by the one-per-goal-per-cycle constraint and checkin_cycle_confidence, both led
+    # by the cycle.
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="checkins", db_index=False
+    )
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="checkins")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -66,6 +70,9 @@ class CheckIn(models.Model):
             models.Index(fields=["goal", "-created_at"], name="checkin_goal_recent"),
             # My check-ins: what a person sent, newest first.
             models.Index(fields=["author", "-created_at"], name="checkin_author_recent"),
+            # The health figures (health.sources.sources_read): the confidences of the latest
+            # cycles' check-ins, read from the index alone.
+            models.Index(fields=["cycle", "goal", "confidence"], name="checkin_cycle_confidence"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -129,8 +136,20 @@ class Ask(models.Model):
             models.Index(fields=["to_department", "status", "due_on"], name="ask_inbox"),
             # Sent asks: a department's outgoing asks by status.
             models.Index(fields=["from_department", "status", "due_on"], name="ask_outbox"),
-            # Dashboard panel and planning: a workspace's late and declined asks.
+            # A workspace's asks by status: the ask inbox's filter, the health figures' asks.
             models.Index(fields=["workspace", "status", "due_on"], name="ask_workspace_status"),
+            # The check-ins panel's late asks (asks_needing_attention): unresolved asks by the
+            # date needed, read in order until enough are late.
+            models.Index(
+                fields=["workspace", "due_on", "id"],
+                condition=models.Q(status__in=["open", "committed"]),
+                name="ask_unresolved_due",
+            ),
+            # The check-ins panel's recent declines (asks_needing_attention): a workspace's
+            # asks of a status by when they were answered.
+            models.Index(
+                fields=["workspace", "status", "responded_at"], name="ask_workspace_responded"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

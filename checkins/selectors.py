@@ -1,13 +1,15 @@
 """Reads for check-ins, asks, reminders and notifications, with their joins already made."""
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
     Exists,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
@@ -16,7 +18,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from checkins.cycles import CycleBounds
 from checkins.models import Ask, CheckIn, ReminderPreference
@@ -92,44 +94,48 @@ def goal_owners(*, membership: Membership, goal: Goal) -> list[Department]:
 # --- Cycles and check-ins -----------------------------------------------------------------
 
 
-def _count(queryset: QuerySet, group: str) -> Subquery:
-    return Coalesce(
-        Subquery(queryset.values(group).annotate(n=Count("pk")).values("n")[:1]),
-        Value(0),
-        output_field=IntegerField(),
-    )
-
-
 def cycle_completion(*, workspace: Workspace, bounds: CycleBounds) -> QuerySet[Department]:
     """Each department with ``owed`` (its active goals) and ``done`` (those checked in this
-    cycle), in one query."""
-    active = Goal.objects.filter(owner_departments=OuterRef("pk"), status__in=ACTIVE_GOAL_STATUSES)
-    done = CheckIn.objects.filter(
-        cycle__workspace=workspace,
-        cycle__starts_on=bounds.starts_on,
-        goal__owner_departments=OuterRef("pk"),
-        goal__status__in=ACTIVE_GOAL_STATUSES,
+    cycle), in one grouped query: the departments joined to their active goals once, and the
+    cycle's check-ins read once (a hashed set), with no count run per department."""
+    # The workspace is implied by the department; said, it lets the join read the
+    # goal_workspace_status index instead of every workspace's goals.
+    active = FilteredRelation(
+        "owned_goals",
+        condition=Q(owned_goals__workspace=workspace, owned_goals__status__in=ACTIVE_GOAL_STATUSES),
     )
-    return workspace.departments.annotate(
-        owed=_count(active, "owner_departments"), done=_count(done, "goal__owner_departments")
-    ).order_by("name")
+    checked_in = CheckIn.objects.filter(
+        cycle__workspace=workspace, cycle__starts_on=bounds.starts_on
+    ).values("goal_id")
+    return (
+        workspace.departments.annotate(active=active)
+        .annotate(owed=Count("active"), done=Count("active", filter=Q(active__in=checked_in)))
+        .order_by("name")
+    )
+
+
+def _checked_in(*, workspace: Workspace, bounds: CycleBounds) -> Exists:
+    """Whether the goal has its check-in for the cycle of ``bounds``."""
+    return Exists(
+        CheckIn.objects.filter(
+            goal=OuterRef("pk"), cycle__workspace=workspace, cycle__starts_on=bounds.starts_on
+        )
+    )
 
 
 def owed_goals(*, workspace: Workspace, bounds: CycleBounds) -> QuerySet[Goal]:
     """Active goals of the workspace with ``checked_in`` for the cycle of ``bounds``."""
     return Goal.objects.filter(workspace=workspace, status__in=ACTIVE_GOAL_STATUSES).annotate(
-        checked_in=Exists(
-            CheckIn.objects.filter(
-                goal=OuterRef("pk"), cycle__workspace=workspace, cycle__starts_on=bounds.starts_on
-            )
-        )
+        checked_in=_checked_in(workspace=workspace, bounds=bounds)
     )
 
 
 def overdue_goals(*, workspace: Workspace, bounds: CycleBounds, limit: int) -> list[Goal]:
+    """The first ``limit`` active goals by rank without this cycle's check-in: read along
+    goal_active_rank until enough are found, not by sorting every goal still owed."""
     return list(
-        owed_goals(workspace=workspace, bounds=bounds)
-        .filter(checked_in=False)
+        Goal.objects.filter(workspace=workspace, status__in=ACTIVE_GOAL_STATUSES)
+        .exclude(_checked_in(workspace=workspace, bounds=bounds))
         .only("pk", "title", "status", "progress")
         .order_by("priority", "due_date", "pk")[:limit]
     )
@@ -202,14 +208,23 @@ def asks_for_goal(goal: Goal, *, today: date | None = None) -> list[Ask]:
 
 
 def asks_needing_attention(*, workspace: Workspace, today: date, limit: int) -> list[Ask]:
-    """Late asks and asks declined in the last two weeks, late first."""
-    declined_since = today - DECLINED_FLAGGED_FOR
-    recent_decline = Q(status=Ask.Status.DECLINED, responded_at__date__gte=declined_since)
-    return list(
-        _with_flags(Ask.objects.filter(workspace=workspace), today)
-        .filter(late_q(today) | recent_decline)
-        .order_by("-late", "due_on", "pk")[:limit]
-    )
+    """Late asks and asks declined in the last two weeks, late first, then by date needed.
+
+    Where the database allows LIMIT inside UNION ALL (PostgreSQL), the late asks are read in
+    date order along ask_unresolved_due up to ``limit``, and the declines of the last two
+    weeks (few) by their answer's time along ask_workspace_responded, never the whole history
+    of declines; SQLite sorts every flagged ask.
+    """
+    # The start of the day, in the current time zone: responded_at__date__gte, on the index.
+    declined_since = timezone.make_aware(datetime.combine(today - DECLINED_FLAGGED_FOR, time()))
+    recent_decline = Q(status=Ask.Status.DECLINED, responded_at__gte=declined_since)
+    asks = _with_flags(Ask.objects.filter(workspace=workspace), today)
+    if connection.features.supports_slicing_ordering_in_compound:
+        late = asks.filter(late_q(today)).order_by("due_on", "pk")[:limit]
+        asks = late.union(asks.filter(recent_decline).order_by(), all=True)
+    else:
+        asks = asks.filter(late_q(today) | recent_decline)
+    return list(asks.order_by("-late", "due_on", "pk")[:limit])
 
 
 def ask_box(*, membership: Membership, box: str, status: str, today: date) -> QuerySet[Ask]:

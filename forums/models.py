@@ -327,8 +327,9 @@ class Decision(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            # The decision log: a workspace's decisions, newest first.
-            models.Index(fields=["workspace", "-created_at"], name="decision_log"),
+            # The decision log (decision_log, without words): a workspace's decisions, newest
+            # first with the id breaking ties, read in order under the page's LIMIT.
+            models.Index(fields=["workspace", "-created_at", "-id"], name="decision_log"),
             # Decisions due for review, for agendas and reminders.
             models.Index(fields=["workspace", "review_on"], name="decision_review"),
         ]

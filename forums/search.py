@@ -32,6 +32,7 @@ def matching(decisions: QuerySet[Decision], q: str, *, marks: bool = True) -> Qu
     """The decisions matching ``q``, best first; with ``marks``, each with ``marked_title`` and
     ``marked_excerpt`` (raw headlines on PostgreSQL; :func:`mark` makes them safe)."""
     if postgres():
+        # The document of the decision_search index (forums/migrations/0007): change both.
         vector = SearchVector("title", weight="A", config="english") + SearchVector(
             "rationale", weight="B", config="english"
         )

@@ -1,11 +1,20 @@
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import models
-from django.db.models.functions import Lower
+from django.db import models, transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 
 from teams.models import Department, Workspace
+
+
+def period_start_key() -> Coalesce:
+    """The goal list's first sort key, newest period first: ``Goal.period_start``, or the
+    earliest date for a goal without a period, so that it comes after the others. (An index
+    cannot say NULLS LAST on SQLite; this expression it can hold on both databases.)"""
+    return Coalesce("period_start", Value(date.min))
 
 
 class Direction(models.TextChoices):
@@ -40,6 +49,18 @@ class Period(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        """Saved with a new start date, the period moves its goals' copy of it
+        (:attr:`Goal.period_start`) in the same transaction."""
+        update_fields = kwargs.get("update_fields")
+        moves = not self._state.adding and (update_fields is None or "start_date" in update_fields)
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            if moves:
+                self.goals.exclude(period_start=self.start_date).update(
+                    period_start=self.start_date
+                )
+
 
 class KPI(models.Model):
     """A named metric with thresholds and a measurement history."""
@@ -58,6 +79,11 @@ class KPI(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = "KPI"
+        indexes = [
+            # The KPI list and the API's (kpi_list), and the KPI panel (kpi_shared_first): a
+            # workspace's KPIs by name, read in order under the page's LIMIT.
+            models.Index(fields=["workspace", "name", "id"], name="kpi_workspace_name"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 "workspace",
@@ -102,7 +128,10 @@ class Measurement(models.Model):
         API = "api", "API"
         IMPORT = "import", "Import"
 
-    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="measurements")
+    # Indexed by measurement_kpi_recent and the unique constraint, both led by the KPI.
+    kpi = models.ForeignKey(
+        KPI, on_delete=models.CASCADE, related_name="measurements", db_index=False
+    )
     date = models.DateField()
     value = models.DecimalField(max_digits=18, decimal_places=4)
     source = models.CharField(max_length=8, choices=Source, default=Source.MANUAL)
@@ -113,8 +142,14 @@ class Measurement(models.Model):
 
     class Meta:
         ordering = ["-date"]
+        indexes = [
+            # A KPI's measurements newest first, read in order under a LIMIT: the KPI page's
+            # table and chart (kpi_measurements, kpi_series), the goal page's history
+            # (goals.selectors.goals.kpi_measurements), sparklines and latest values
+            # (recent_measurements, kpi_histories), a goal's latest value (goal_latest_value).
+            models.Index(fields=["kpi", "-date", "-id"], name="measurement_kpi_recent"),
+        ]
         constraints = [
-            # Also serves "the latest measurements of a KPI" (kpi, date) lookups.
             models.UniqueConstraint(
                 fields=["kpi", "date", "source"],
                 name="measurement_unique_per_kpi_date_source",
@@ -162,9 +197,19 @@ class Goal(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
     )
+    # Indexed by goal_period_rank, which it leads.
     period = models.ForeignKey(
-        Period, on_delete=models.RESTRICT, null=True, blank=True, related_name="goals"
+        Period,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="goals",
+        db_index=False,
     )
+    # The period's start date, copied so that the goal list's order (newest period first)
+    # is read from one index (goal_list_order) instead of sorting every goal of the workspace
+    # through a join. Goal.save() and Period.save() keep it; a bulk insert sets it itself.
+    period_start = models.DateField(null=True, blank=True, editable=False)
     start_date = models.DateField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
@@ -200,10 +245,39 @@ class Goal(models.Model):
     class Meta:
         ordering = ["priority", "due_date", "id"]
         indexes = [
-            # Goal list and dashboard: a workspace's goals by status.
-            models.Index(fields=["workspace", "status"], name="goal_workspace_status"),
-            # Priorities: a period's goals in rank order.
-            models.Index(fields=["period", "priority"], name="goal_period_priority"),
+            # A workspace's goals by status, and their counts (the goal list's filter); by due
+            # date within a status: the dashboard's at-risk goals (goals_needing_attention).
+            models.Index(
+                fields=["workspace", "status", "due_date", "id"], name="goal_workspace_status"
+            ),
+            # The dashboard's worst goals, off track or overdue (goals_needing_attention): open
+            # goals by due date, read in order until enough are flagged.
+            models.Index(
+                fields=["workspace", "due_date", "id"],
+                condition=~models.Q(status__in=["achieved", "missed", "dropped"]),
+                name="goal_open_due",
+            ),
+            # The check-ins panel's overdue list (overdue_goals) and a lead's next goal to
+            # check in (next_owed_goal): active goals in rank order, read until enough of them
+            # have no check-in this cycle.
+            models.Index(
+                fields=["workspace", "priority", "due_date", "id"],
+                condition=models.Q(status__in=["on_track", "at_risk", "off_track"]),
+                name="goal_active_rank",
+            ),
+            # goal_search (the goal list and the API's), unfiltered or by status: newest
+            # period first, then by rank, due date and id, read in order under the LIMIT.
+            models.Index(
+                "workspace",
+                period_start_key().desc(),
+                "priority",
+                "due_date",
+                "id",
+                name="goal_list_order",
+            ),
+            # priority_goals, alignment_tree and goal_search by period: a period's goals by
+            # rank, then due date and id.
+            models.Index(fields=["period", "priority", "due_date", "id"], name="goal_period_rank"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -250,6 +324,15 @@ class Goal(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs) -> None:
+        """Saving the period (or the whole goal) copies its start date into ``period_start``."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"period", "period_id"} & set(update_fields):
+            self.period_start = self.period.start_date if self.period_id else None
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "period_start"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("goal_detail", kwargs={"ws": self.workspace.slug, "pk": self.pk})
 
@@ -292,8 +375,9 @@ class Retrospective(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            # The lessons list: a workspace's retrospectives, newest first.
-            models.Index(fields=["workspace", "-created_at"], name="retro_workspace_recent"),
+            # The lessons list (retrospective_search): a workspace's retrospectives, newest
+            # first with the id breaking ties, read in order under the page's LIMIT.
+            models.Index(fields=["workspace", "-created_at", "-id"], name="retro_workspace_recent"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -322,8 +406,8 @@ class Win(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            # The dashboard's recent wins.
-            models.Index(fields=["workspace", "-created_at"], name="win_workspace_recent"),
+            # The dashboard's recent wins (recent_wins): newest first, the id breaking ties.
+            models.Index(fields=["workspace", "-created_at", "-id"], name="win_workspace_recent"),
         ]
 
     def __str__(self) -> str:

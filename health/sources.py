@@ -112,7 +112,9 @@ def sources_read(*, workspace: Workspace, today: date, cycle_count: int) -> Sour
         (goal, start): confidence
         for goal, start, confidence in CheckIn.objects.filter(
             cycle__workspace=workspace, cycle__starts_on__in=starts, goal__status__in=ACTIVE
-        ).values_list("goal_id", "cycle__starts_on", "confidence")
+        )
+        .order_by()  # read into a dict: no sort (the default, newest first, sorted them all)
+        .values_list("goal_id", "cycle__starts_on", "confidence")
     }
     found.asks = _asks(workspace, since)
     found.conflicts = _conflicts(workspace)
@@ -120,7 +122,9 @@ def sources_read(*, workspace: Workspace, today: date, cycle_count: int) -> Sour
         (giver, about, start): score
         for giver, about, start, score in PulseAnswer.objects.filter(
             workspace=workspace, cycle__starts_on__in=starts
-        ).values_list("from_department_id", "about_department_id", "cycle__starts_on", "score")
+        )
+        .order_by()  # into a dict: the default order joined both departments to sort by name
+        .values_list("from_department_id", "about_department_id", "cycle__starts_on", "score")
     }
     return found
 
@@ -137,14 +141,18 @@ def _asks(workspace: Workspace, since: date) -> list[AskRow]:
         | Q(due_on__gte=since)
         | Q(committed_on__gte=since)
     )
-    rows = Ask.objects.filter(recent, workspace=workspace).values_list(
-        "from_department_id",
-        "to_department_id",
-        "status",
-        "created_at",
-        "responded_at",
-        "due_on",
-        "committed_on",
+    rows = (
+        Ask.objects.filter(recent, workspace=workspace)
+        .order_by()
+        .values_list(
+            "from_department_id",
+            "to_department_id",
+            "status",
+            "created_at",
+            "responded_at",
+            "due_on",
+            "committed_on",
+        )
     )
     return [
         AskRow(

@@ -66,7 +66,7 @@ class Table:
     model: type[models.Model]
     # The lookup from a row to its workspace.
     scope: str
-    # Fields the document leaves out; ``prepare`` sets them on import.
+    # Fields the document leaves out; ``prepare`` (or ``rewrite``) sets them on import.
     left_out: tuple[str, ...] = ()
     prepare: Callable[[Any], None] | None = None
     # What a row holds until its references to rows of its own table are set (after the
@@ -77,6 +77,17 @@ class Table:
     rewrite: Callable[[list, dict[str, dict[int, int]], Workspace], tuple[str, ...]] | None = None
 
 
+def _period_starts(
+    goals: list[Goal], ids: dict[str, dict[int, int]], workspace: Workspace
+) -> tuple[str, ...]:
+    """``Goal.period_start`` copies the start date of the goal's period (the goal list's sort
+    key): derived, so the document leaves it out and the import sets it from the periods."""
+    starts = dict(Period.objects.filter(workspace=workspace).values_list("pk", "start_date"))
+    for goal in goals:
+        goal.period_start = starts.get(goal.period_id)
+    return ("period_start",)
+
+
 # In the order of the import: each table refers only to tables above it (checked below).
 TABLES = (
     Table("departments", Department, "workspace"),
@@ -84,7 +95,7 @@ TABLES = (
     Table("periods", Period, "workspace"),
     Table("kpis", KPI, "workspace"),
     Table("measurements", Measurement, "kpi__workspace"),
-    Table("goals", Goal, "workspace"),
+    Table("goals", Goal, "workspace", left_out=("period_start",), rewrite=_period_starts),
     Table("retrospectives", Retrospective, "workspace"),
     Table("wins", Win, "workspace"),
     Table("cycles", Cycle, "workspace"),

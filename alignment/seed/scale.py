@@ -477,6 +477,7 @@ def _planned_goal(scale: Scale, period: Period, owners: list[Department]) -> Pla
         accountable_id=owners[0].executive_id if shared else owners[0].lead_id,
         created_by_id=owners[0].executive_id,
         period=period,
+        period_start=period.start_date,
         start_date=period.start_date,
         due_date=period.end_date,
         status=_scale_status(period, scale.today, rng),

@@ -9,11 +9,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 
 from core.models import AuditEvent
-from goals.models import KPI, Goal, GoalImport, Measurement, Period, Retrospective, Win
+from goals.models import (
+    KPI,
+    Goal,
+    GoalImport,
+    Measurement,
+    Period,
+    Retrospective,
+    Win,
+    period_start_key,
+)
 from goals.permissions import ensure_can_edit_goal
 from teams.models import Department, Membership, Role, User, Workspace
 from teams.tenancy import get_scoped
@@ -126,8 +135,10 @@ def goal_search(*, workspace: Workspace, filters: GoalFilters) -> QuerySet[Goal]
             | Q(description__icontains=filters.q)
             | Q(metric__icontains=filters.q)
         )
+    # The order of the goal_list_order index (period_start copies the period's start date):
+    # a page is read in order under its LIMIT, never by sorting the workspace's goals.
     return goals.order_by(
-        F("period__start_date").desc(nulls_last=True),
+        period_start_key().desc(),
         F("priority").asc(nulls_last=True),
         F("due_date").asc(nulls_last=True),
         "pk",
@@ -365,15 +376,26 @@ def shared_status_grid(
 
 
 def goals_needing_attention(*, workspace: Workspace, today: date, limit: int = 10) -> list[Goal]:
-    """Open goals off track, at risk or overdue: worst first, then the earliest due."""
+    """Open goals off track, at risk or overdue: the worst (off track or overdue) first, then
+    the earliest due.
+
+    Where the database allows LIMIT inside UNION ALL (PostgreSQL), the worst and the other
+    at-risk goals are each read in due-date order along an index (goal_open_due,
+    goal_workspace_status), up to ``limit`` of each; SQLite sorts every flagged goal.
+    """
     severe = Q(status=Goal.Status.OFF_TRACK) | Q(due_date__lt=today)
-    return list(
+    goals = (
         goal_list(workspace=workspace)
         .filter(OPEN)
-        .filter(severe | Q(status=Goal.Status.AT_RISK))
         .annotate(severe=Case(When(severe, then=Value(1)), default=Value(0)))
-        .order_by("-severe", F("due_date").asc(nulls_last=True), "pk")[:limit]
     )
+    by_due = goals.order_by(F("due_date").asc(nulls_last=True), "pk")
+    if connection.features.supports_slicing_ordering_in_compound:
+        at_risk = by_due.filter(status=Goal.Status.AT_RISK).exclude(severe)
+        goals = by_due.filter(severe)[:limit].union(at_risk[:limit], all=True)
+    else:
+        goals = goals.filter(severe | Q(status=Goal.Status.AT_RISK))
+    return list(goals.order_by("-severe", F("due_date").asc(nulls_last=True), "pk")[:limit])
 
 
 def recent_wins(*, workspace: Workspace, limit: int = 5) -> list[Win]:

@@ -86,6 +86,8 @@ def goals_create(
         # A new goal has no check-in and no step: its value is its KPI's, else the one given.
         goal.current_value = latest.get(goal.kpi_id, goal.current_value)
         goal.progress = goal_own_progress(goal)
+        # bulk_create skips Goal.save, which copies the goal list's sort key.
+        goal.period_start = goal.period.start_date if goal.period_id else None
     for start in range(0, len(new), batch):
         chunk = new[start : start + batch]
         Goal.objects.bulk_create([goal for goal, _, _ in chunk])

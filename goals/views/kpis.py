@@ -135,7 +135,7 @@ def _cards(kpis: Sequence[KPI]) -> list[KPICard]:
 def kpi_panel(request: WorkspaceRequest) -> HttpResponse:
     """The dashboard's KPI panel, loaded by HTMX after the page: up to eight KPIs, shared
     ones first, each with its latest value, band and sparkline."""
-    kpis = list(selectors.kpi_shared_first(workspace=request.workspace)[:PANEL_KPIS])
+    kpis = selectors.kpi_shared_first(workspace=request.workspace, limit=PANEL_KPIS)
     context = {
         "cards": _cards(kpis),
         "access": permissions.kpi_access(membership=request.membership),

@@ -1,5 +1,7 @@
 """The goals endpoints, writing: create, change and close with the pages' rules; bad input."""
 
+import datetime as dt
+
 import pytest
 
 from core.models import AuditEvent
@@ -211,6 +213,26 @@ def test_patch_changes_only_what_is_sent_and_bumps_the_version(acme, api_as):
     assert list(goal.contributing_departments.all()) == [acme.sales]
     event = AuditEvent.objects.get(verb="updated", target_id=goal.pk)
     assert event.changes == {"title": [before, "Ship v2 by May"]}
+
+
+def test_moving_a_goal_to_another_period_moves_its_copy_of_the_start_date(acme, api_as):
+    """The goal list sorts on ``period_start`` (see tests/goals/test_period_start.py)."""
+    q3 = PeriodFactory(workspace=acme.workspace, name="Q3", start_date=dt.date(2026, 7, 1))
+    q4 = PeriodFactory(workspace=acme.workspace, name="Q4", start_date=dt.date(2026, 10, 1))
+    client = api_as(acme.claire)
+    created = client.post(
+        f"{ACME}/goals/",
+        {"title": "Set by the API", "owner_departments": [acme.sales.pk], "period": q3.pk},
+    )
+    assert created.status_code == 201, created.content
+    goal = Goal.objects.get(pk=created.json()["id"])
+    assert goal.period_start == q3.start_date
+
+    moved = client.patch(f"{ACME}/goals/{goal.pk}/", {"period": q4.pk})
+
+    assert moved.status_code == 200, moved.content
+    goal.refresh_from_db()
+    assert goal.period_start == q4.start_date
 
 
 def test_put_replaces_every_field_and_omitted_ones_take_their_defaults(acme, api_as):

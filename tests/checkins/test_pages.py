@@ -89,6 +89,35 @@ def test_panel_flags_late_and_declined_asks(acme, goal, as_user):
     assert "Fine one" not in page
 
 
+def test_panel_flags_declines_of_the_last_two_weeks_only_late_ones_first(
+    acme, goal, as_user, monkeypatch
+):
+    today = dt.date(2026, 11, 20)
+    monkeypatch.setattr(Workspace, "today", lambda workspace, now=None: today)
+    common = {"workspace": acme.workspace, "goal": goal, "from_department": acme.product}
+    start_of = dt.datetime.combine(today - dt.timedelta(days=14), dt.time(), tzinfo=dt.UTC)
+    for text, responded_at in [
+        ("Declined on the first day", start_of),
+        ("Declined the day before", start_of - dt.timedelta(seconds=1)),
+    ]:
+        Ask.objects.create(
+            **common,
+            to_department=acme.marketing,
+            text=text,
+            due_on=today - dt.timedelta(days=30),
+            status="declined",
+            decline_reason="No budget",
+            responded_at=responded_at,
+        )
+    Ask.objects.create(
+        **common, to_department=acme.sales, text="Late one", due_on=today - dt.timedelta(days=1)
+    )
+
+    asks = as_user(acme.mia).get(ws_url("checkin_panel")).context["asks"]
+
+    assert [ask.text for ask in asks] == ["Late one", "Declined on the first day"]
+
+
 def test_panel_without_goals_says_what_owes_check_ins(acme, as_user):
     page = as_user(acme.mia).get(ws_url("checkin_panel")).content.decode()
     assert "No goal owes a check-in this cycle" in page

@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conflicts.models import Conflict
-from forums import outcomes
+from forums import outcomes, search
+from forums.models import Decision
 from tests.factories import PeriodFactory, member
 from tests.forums.decisions import direct, in_meeting, settled, taken_on
 
@@ -172,6 +173,19 @@ def test_postgresql_ranks_title_matches_first_and_marks_the_stemmed_words(acme, 
     assert "<mark>Review</mark> the <mark>pricing</mark>" in html
     assert "<mark>Pricing</mark> <mark>reviews</mark> come first" in html
     assert _titles(as_user(acme.mia), q='"pricing reviews"') == [in_rationale.title]
+
+
+@postgresql_only
+def test_postgresql_finds_the_matches_from_the_decision_search_index(acme, meeting):
+    """The index's document (forums/migrations/0007) is the one the search builds."""
+    direct(acme, "Review the pricing", rationale="Margins are thin.")
+    matches = search.matching(Decision.objects.all(), "pricing", marks=False)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the few rows here would not need it
+        sql, params = matches.values("pk").query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "decision_search" in plan, plan
 
 
 def test_the_page_makes_as_many_queries_for_many_decisions_as_for_few(

@@ -74,6 +74,7 @@ def portfolio(acme):
                 workspace=acme.workspace,
                 title=f"Increase qualified leads by {k + 10}% through campaigns",
                 period=period,
+                period_start=period.start_date,
                 status=statuses[k % 3],
                 parent=None if k % 2 == 0 else top,
                 accountable=acme.leo if k % 2 else None,
@@ -133,6 +134,7 @@ def portfolio(acme):
                 workspace=acme.workspace,
                 title=f"Launch the partner portal {k}",
                 period=period,
+                period_start=period.start_date,
                 status=Goal.Status.ACHIEVED,
             )
             for k in numbers[::4]
