@@ -1,15 +1,16 @@
 """Versions of the data, so that a cached piece of a page is never stale.
 
-Every cached piece (see :mod:`core.pagecache`) is stored under a key that holds the current
-**version tokens**: one for everything, and one per workspace. A token is a random string in
-the shared cache (Redis in production), replaced by a new one whenever data it covers changes.
-A reader takes the tokens first and the data after, so what it stores under a token was read no
-earlier than that token was set; a later change sets a new token, and the old entries are simply
-never asked for again (they expire).
+Every cached piece (see :mod:`core.pagecache`, :func:`remember`) is kept together with the
+**version** it was read at: the current tokens, one for everything and one per workspace. A
+token is a random string in the shared cache (Redis in production), replaced by a new one
+whenever data it covers changes. A reader takes the tokens first (in the same cache call as the
+entry, :func:`lookup`) and the data after, so what it keeps was read no earlier than its version
+was set; a later change sets a new token, and an entry of an older version is a miss.
 
 Which tokens a change replaces is decided at the one place every write passes: the database
 connection. :class:`WriteWatcher`, installed on every connection of every process (web, Celery
-worker, beat, management commands), looks at each SQL statement:
+worker, beat, management commands), looks at each SQL statement (psycopg2's ``copy_expert``
+passes no execute wrapper: its one caller, the seed, calls :func:`written` itself):
 
 - a read (``SELECT``, savepoints, ``SET``…) changes nothing;
 - a write to a table in :data:`UNSHOWN_TABLES` (sessions, Celery beat's schedule) changes

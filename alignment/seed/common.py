@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from checkins.cycles import cycle_bounds
 from checkins.models import CheckIn, Cycle
+from core import freshness
 from goals.models import Goal, Measurement, Period
 from goals.services.goals import period_create
 from teams.models import Membership, User, Workspace
@@ -141,6 +142,7 @@ def _copy(model: type[models.Model], fields: list, rows: list[Sequence[Any]]) ->
     text = "".join("\t".join(map(_copy_text, row)) + "\n" for row in rows)
     with connection.cursor() as cursor:
         cursor.copy_expert(sql, io.StringIO(text))
+    freshness.written(connection, freshness.scope_of(sql))  # COPY passes no execute wrapper
 
 
 def _copy_text(value: object) -> str:
