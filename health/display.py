@@ -1,6 +1,7 @@
 """The health figures in words, for the pages: the matrix's cells and what each says, a
 figure's value as a person reads it ("no data" rather than zero), the trend's chart data."""
 
+from collections import Counter
 from dataclasses import dataclass
 
 from health.figures import BANDS, Figures, Health, band_of
@@ -107,6 +108,14 @@ def matrix(health: Health) -> list[tuple[Department, list[Cell]]]:
         )
         for row in health.departments
     ]
+
+
+def band_counts(health: Health) -> list[tuple[str, str, int]]:
+    """(band key, label, how many pairs) from the strongest band down, and "no data": the
+    matrix in one line, for a workspace too large to show it on the dashboard."""
+    counts = Counter(figures.band for figures in health.pairs.values())
+    bands = [(key, label) for _, key, label in BANDS] + [("none", "No data")]
+    return [(key, label, counts[(key, label)]) for key, label in bands]
 
 
 def legend() -> list[tuple[str, str, str]]:

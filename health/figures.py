@@ -151,12 +151,13 @@ class Health:
 
     def weakest(self) -> tuple[Department, Department, Figures] | None:
         """The pair with the lowest score, if any pair has one."""
-        scored = [(f.score, pair) for pair, f in self.pairs.items() if f.score is not None]
-        if not scored:
-            return None
-        _, (a, b) = min(scored)
+        return next(iter(self.weakest_pairs(1)), None)
+
+    def weakest_pairs(self, count: int) -> list[tuple[Department, Department, Figures]]:
+        """Up to ``count`` scored pairs, the lowest score first (ties in department order)."""
+        scored = sorted((f.score, pair) for pair, f in self.pairs.items() if f.score is not None)
         names = {d.pk: d for d in self.departments}
-        return names[a], names[b], self.pairs[(a, b)]
+        return [(names[a], names[b], self.pairs[(a, b)]) for _, (a, b) in scored[:count]]
 
 
 def health_figures(*, workspace: Workspace, today: date | None = None) -> Health:

@@ -18,6 +18,10 @@ from health.services import ensure_answers_for, pulse_answer
 from teams.models import Role
 from teams.tenancy import WorkspaceRequest, workspace_view
 
+# The dashboard panel shows the matrix up to this many departments, else the weakest pairs.
+PANEL_MATRIX_MAX = 8
+PANEL_WEAKEST = 5
+
 
 @workspace_view(Role.MEMBER)
 @cached_page
@@ -49,12 +53,18 @@ def health(request: WorkspaceRequest) -> HttpResponse:
 @workspace_view(Role.MEMBER)
 @cached_page
 def health_panel(request: WorkspaceRequest) -> HttpResponse:
-    """The dashboard's panel: the compact matrix and the weakest pair."""
+    """The dashboard's panel: the compact matrix and the weakest pair. Beyond
+    :data:`PANEL_MATRIX_MAX` departments a matrix no longer fits half a dashboard (nor reads at
+    a glance): the panel counts the pairs in each band and lists the weakest ones instead, and
+    the health page keeps the whole matrix."""
     figures = health_figures(workspace=request.workspace)
+    small = len(figures.departments) <= PANEL_MATRIX_MAX
     context = {
-        "matrix": display.matrix(figures),
+        "matrix": display.matrix(figures) if small else None,
+        "band_counts": None if small else display.band_counts(figures),
         "legend": display.legend(),
         "weakest": figures.weakest(),
+        "weakest_pairs": None if small else figures.weakest_pairs(PANEL_WEAKEST),
         "overall": display.score_label(figures.overall),
         "compact": True,
     }

@@ -1,12 +1,15 @@
 """The health pages: what they show, bad input, and query counts that stay put as the
 workspace grows."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from checkins.models import Ask
 from health import figures as health_figures_module
-from tests.factories import CheckInFactory, GoalFactory, KPIFactory
+from health.views import PANEL_MATRIX_MAX
+from tests.factories import CheckInFactory, DepartmentFactory, GoalFactory, KPIFactory
 from tests.health.conftest import TODAY
 
 
@@ -84,6 +87,28 @@ def test_the_dashboard_loads_the_panel_with_the_weakest_pair(handmade, as_user):
     # The panel's colours are explained there, as on the health page.
     assert 'aria-label="What the colours mean"' in panel
     assert "Strained (40–59)" in panel
+
+
+def test_past_eight_departments_the_panel_counts_bands_and_lists_the_weakest_pairs(
+    handmade, as_user
+):
+    """A matrix of nine or more departments does not fit half a dashboard: the panel sums it
+    up (pairs per band, the weakest pairs first) and the health page keeps the matrix."""
+    acme = handmade.acme
+    existing = acme.workspace.departments.count()
+    DepartmentFactory.create_batch(PANEL_MATRIX_MAX + 1 - existing, workspace=acme.workspace)
+    panel = as_user(acme.mia).get(_url("health_panel")).text
+    assert 'id="health-matrix"' not in panel
+    departments = PANEL_MATRIX_MAX + 1
+    pairs = departments * (departments - 1) // 2
+    counts = re.findall(r"</span> [A-Z][a-z ]+: <strong>(\d+)</strong>", panel)
+    assert len(counts) == 5
+    assert sum(map(int, counts)) == pairs
+    weakest = panel[panel.index('id="health-weakest-pairs"') :]
+    pair_url = _url("health_pair", acme.marketing.pk, acme.operations.pk)
+    first = weakest.split("<li>")[1]
+    assert first == f'<a href="{pair_url}">Marketing and Operations</a>, score 19 (weak)</li>'
+    assert 'id="health-matrix"' in as_user(acme.mia).get(_url("health")).text
 
 
 def test_without_javascript_the_dashboard_links_to_the_health_page(handmade, as_user):
