@@ -1,13 +1,17 @@
-"""Django's Redis cache, with one Redis client per connection pool instead of one per call.
+"""Django's Redis cache, with one Redis client per connection pool instead of one per call;
+and a request counter per time window that costs one round trip (the API's rate limits).
 
 Django's ``RedisCacheClient.get_client`` builds a new ``redis.Redis`` for every cache call, and
 building one fills its table of about 170 response callbacks: a third of a cached page's cache
 time went there. The client is thread-safe over its pool, so one per pool is enough.
 """
 
+import math
+import time
 from typing import Any
 
 from django.core.cache.backends import redis
+from django.core.cache.backends.base import BaseCache
 
 
 class RedisCacheClient(redis.RedisCacheClient):
@@ -27,3 +31,36 @@ class RedisCache(redis.RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+
+def window_hit(cache: BaseCache, key: str, seconds: int) -> int:
+    """Count one hit in ``key``'s window and return the hits so far. The window opens with its
+    first hit and closes ``seconds`` later.
+
+    On Redis one round trip: INCR, then EXPIRE NX, which gives the key its lifetime only when
+    it has none, so a key that expires between the two commands is counted afresh rather than
+    kept for ever. Other caches (the embedded default's file cache, one machine) keep the count
+    with the window's end, read and written back as DRF's own throttles do.
+    """
+    if isinstance(cache, RedisCache):
+        name = cache.make_and_validate_key(key)
+        pipeline = cache._cache.get_client(write=True).pipeline(transaction=False)
+        pipeline.incr(name)
+        pipeline.expire(name, seconds, nx=True)
+        return pipeline.execute()[0]
+    now = time.time()
+    count, ends = cache.get(key) or (0, now + seconds)
+    if ends <= now:
+        count, ends = 0, now + seconds
+    cache.set(key, (count + 1, ends), ends - now)
+    return count + 1
+
+
+def window_left(cache: BaseCache, key: str, seconds: int) -> int:
+    """Whole seconds until ``key``'s window closes (at least one)."""
+    if isinstance(cache, RedisCache):
+        left = cache._cache.get_client().ttl(cache.make_and_validate_key(key))
+    else:
+        _, ends = cache.get(key) or (0, time.time() + seconds)
+        left = math.ceil(ends - time.time())
+    return max(left, 1)

@@ -102,7 +102,7 @@ def shared_cache(settings, tmp_path):
     if os.environ.get("REDIS_URL"):
         env["REDIS_URL"] = _shared_cache_url()
         backend = {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": env["REDIS_URL"],
             "KEY_PREFIX": "alignment",
         }

@@ -9,12 +9,34 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
+from core.cache import window_hit, window_left
+
 
 class _RateFromSettings:
+    """A rate read when the request is made, counted per window in one cache round trip.
+
+    DRF's throttles keep each client's request times as a list: a read and a write of it on
+    every request, a third of a cached API page's time. Here a counter opens a window at the
+    client's first request, and the client may make ``num_requests`` until it closes
+    (:func:`core.cache.window_hit`); ``Retry-After`` says when that is.
+    """
+
     scope: str
+    key: str | None
 
     def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def allow_request(self, request: Request, view) -> bool:
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        return window_hit(self.cache, self.key, self.duration) <= self.num_requests
+
+    def wait(self) -> float:
+        return window_left(self.cache, self.key, self.duration)
 
 
 class AnonThrottle(_RateFromSettings, AnonRateThrottle):
