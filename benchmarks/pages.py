@@ -191,6 +191,28 @@ def _errors(run: Run) -> dict[str, int]:
     return {k: v for k, v in run.outcomes.items() if k != "200"}
 
 
+def _mixed(port: int, mixed: list, cookie: str, args, server: int, missed: list[str]) -> None:
+    used = server_cpu(server)
+    run = _run(port, lambda chooser: chooser.choice(mixed), cookie, args.mixed_seconds,
+               args.mixed_clients)  # fmt: skip
+    count = max(sum(run.outcomes.values()), 1)
+    cpu_ms = (server_cpu(server) - used) * 1000 / count
+    p99 = run.quantile(99)
+    slow = sum(latency >= 500 for latency in run.latencies)
+    if not p99 < 500 or _errors(run):
+        missed.append(f"mixed load: p99 {p99:.0f} ms, errors {_errors(run)}")
+    print(
+        f"{'mixed load (p99)':22} {run.rate:7.1f} {'':>7} {'':>6} {p99:7.1f} {cpu_ms:7.2f} "
+        f"{run.client_cpu * 1000 / count:7.2f}"
+    )
+    print(
+        f"  {len(mixed)} URLs, {args.mixed_clients} clients, {args.mixed_seconds:.0f} s: "
+        f"{count} requests, median {run.quantile(50):.0f} ms, {slow} at 500 ms or more, "
+        f"errors {_errors(run) or 'none'}; the load generator used "
+        f"{run.client_cpu / args.mixed_seconds:.0%} of a core"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10, help="length of each row's run")
@@ -200,6 +222,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
     parser.add_argument("--reset", action="store_true", help="seed the scale workspace again")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="TEXT",
+        help="run only the rows whose name contains TEXT (repeatable); --mixed-seconds 0 "
+        "leaves out the mixed load",
+    )
     args = parser.parse_args()
 
     var_dir = Path(tempfile.mkdtemp(prefix="alignment-bench-"))
@@ -208,6 +237,8 @@ def main() -> None:
     from django.conf import settings
 
     cookie, rows, mixed = _targets(args.reset)
+    if args.only:
+        rows = [row for row in rows if any(text in row.name for text in args.only)]
     port = free_port()
     server = gunicorn(env, port, args.workers, args.threads)
     missed: list[str] = []
@@ -237,25 +268,8 @@ def main() -> None:
                 f"{cpu_ms:7.2f} {run.client_cpu * 1000 / count:7.2f}"
             )
 
-        used = server_cpu(server.pid)
-        run = _run(port, lambda chooser: chooser.choice(mixed), cookie, args.mixed_seconds,
-                   args.mixed_clients)  # fmt: skip
-        count = max(sum(run.outcomes.values()), 1)
-        cpu_ms = (server_cpu(server.pid) - used) * 1000 / count
-        p99 = run.quantile(99)
-        slow = sum(latency >= 500 for latency in run.latencies)
-        if not p99 < 500 or _errors(run):
-            missed.append(f"mixed load: p99 {p99:.0f} ms, errors {_errors(run)}")
-        print(
-            f"{'mixed load (p99)':22} {run.rate:7.1f} {'':>7} {'':>6} {p99:7.1f} {cpu_ms:7.2f} "
-            f"{run.client_cpu * 1000 / count:7.2f}"
-        )
-        print(
-            f"  {len(mixed)} URLs, {args.mixed_clients} clients, {args.mixed_seconds:.0f} s: "
-            f"{count} requests, median {run.quantile(50):.0f} ms, {slow} at 500 ms or more, "
-            f"errors {_errors(run) or 'none'}; the load generator used "
-            f"{run.client_cpu / args.mixed_seconds:.0%} of a core"
-        )
+        if args.mixed_seconds > 0:
+            _mixed(port, mixed, cookie, args, server.pid, missed)
 
         peaks = peak_memory_mb(server.pid)
         if any(peak >= 150 for peak in peaks):
