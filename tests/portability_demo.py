@@ -29,11 +29,10 @@ from workshops import services as workshop_services
 
 
 def demo_with_everything() -> Workspace:
-    """The demo workspace as ``seed_demo`` makes it, plus what the demo lacks: a committed
-    workshop (proposals, a merge, comments, votes, steps), an ask answered, a closed shared goal
-    with its retrospective and win, a decision amended then superseded, check-in, forum and
-    conflict reminders, preferences, a
-    webhook, and a former member."""
+    """The demo workspace as ``seed_demo`` makes it, plus what the demo lacks: a workshop with
+    a merged proposal, committed in this quarter, an ask answered, a closed shared goal of this
+    quarter with its retrospective and win, a decision amended then superseded, check-in, forum
+    and conflict reminders, preferences, a webhook, and a former member."""
     workspace = demo_seed(timezone.localdate(timezone=ZoneInfo(TIMEZONE)))
     users = {user.username: user for user in User.objects.filter(memberships__workspace=workspace)}
     departments = {d.kind: d for d in workspace.departments.all()}
@@ -110,7 +109,7 @@ def demo_with_everything() -> Workspace:
         action="commit",
         committed_on=period.end_date,
     )
-    shared = Goal.objects.filter(workspace=workspace, parent=None, priority=1).get()
+    shared = Goal.objects.filter(workspace=workspace, period=period, parent=None, priority=1).get()
     goal_close(
         goal=shared,
         membership=member(users["cmo"]),

@@ -5,7 +5,9 @@ of the product holds for it. The random numbers come from a fixed seed: every ru
 
 Its people are seeded by demo_people, its KPIs and goals by demo_goals, their check-ins by
 demo_checkins, its forums by demo_forums, its conflicts by demo_conflicts, its glossary by
-demo_glossary; this module makes the workspace and runs them in order.
+demo_glossary, its pulse by demo_health, its workshops by demo_workshops, and how last
+quarter's workshop goals ended (a win, retrospectives) by demo_wins; this module makes the
+workspace and runs them in order.
 """
 
 import random
@@ -29,6 +31,8 @@ from alignment.seed.demo_glossary import demo_glossary
 from alignment.seed.demo_goals import DEMO_GOALS, DEMO_KPIS, Demo, _demo_goal, _demo_kpi
 from alignment.seed.demo_health import demo_health
 from alignment.seed.demo_people import DEMO_DOMAIN, DEMO_LOGIN, DEMO_PEOPLE, _demo_team, _demo_users
+from alignment.seed.demo_wins import demo_wins
+from alignment.seed.demo_workshops import demo_workshops
 from goals.services.goals import goal_refresh_progress
 from teams.models import Membership, Workspace
 from teams.services import workspace_create
@@ -94,4 +98,6 @@ def demo_seed(today: date) -> Workspace:
     demo_conflicts(demo, today)
     demo_glossary(demo)
     demo_health(demo, today, rng)
+    committed = demo_workshops(demo, previous=periods[0], following=periods[2])
+    demo_wins(demo, periods[0], committed, rng)
     return workspace
