@@ -25,6 +25,7 @@ from goals.models import KPI, Goal, Measurement, Period
 from health.models import PulseAnswer
 from health.selectors import pulse_partners
 from teams.models import Cadence, Department, Membership, Role, User, Workspace
+from tests import nplusone
 from tests.factories import UserFactory
 
 DEMO_ROLES = {
@@ -54,7 +55,8 @@ SMALL_SCALE = {
 
 def seed(*args: str) -> str:
     out = StringIO()
-    call_command("seed_demo", *args, stdout=out)
+    with nplusone.seeding_the_demo():
+        call_command("seed_demo", *args, stdout=out)
     return out.getvalue()
 
 
