@@ -116,9 +116,9 @@ def conflict_raise(
     )
     conflict.full_clean(exclude=["workspace", "raised_by", "raised_by_department"])
     conflict.save()
-    conflict.departments.set(involved.values())
-    conflict.goals.set(goals)
-    conflict.kpis.set(kpis)
+    conflict.departments.add(*involved.values())
+    conflict.goals.add(*goals)
+    conflict.kpis.add(*kpis)
     audit_record(
         workspace=conflict.workspace,
         actor=membership.user,

@@ -242,8 +242,8 @@ def goal_create(
     goal = Goal(workspace=workspace, title=title, created_by=actor, **fields)
     goal_clean(goal)
     goal.save()
-    goal.owner_departments.set(owners)
-    goal.contributing_departments.set(contributors)
+    goal.owner_departments.add(*owners)
+    goal.contributing_departments.add(*contributors)
     audit_record(
         workspace=workspace,
         actor=actor,
