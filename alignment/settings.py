@@ -298,6 +298,20 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- N+1 guard (django-zeal; docs/architecture.md, "The N+1 guard") --------------------------
+# off: zeal is not even loaded (production). warn: each request is watched and a query repeated
+# per row is a warning (development). raise: it is an error; the test run sets this (pyproject).
+ZEAL = env_str("ZEAL", "off").lower()
+if ZEAL not in {"off", "warn", "raise"}:
+    raise ImproperlyConfigured(f"ZEAL={ZEAL!r}: use off, warn or raise.")
+if ZEAL != "off":
+    INSTALLED_APPS.append("zeal")
+    # Outermost: the whole request, every middleware included, is one unit of work.
+    MIDDLEWARE.insert(0, "zeal.middleware.zeal_middleware")
+    ZEAL_RAISE = ZEAL == "raise"
+    # The same relation loaded row by row three times in one unit of work is an N+1.
+    ZEAL_NPLUSONE_THRESHOLD = 3
+
 # --- REST API and webhooks (alignment/api, integrations) -------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -22,7 +22,7 @@ from checkins.cycles import cycle_bounds
 from checkins.models import Ask, CheckIn
 from checkins.services.asks import AskDraft
 from checkins.services.checkins import checkin_save
-from core.api.fields import InWorkspace, optional_decimal
+from core.api.fields import InWorkspace, InWorkspaceRows, optional_decimal
 from core.api.schema import SLUG
 from goals.models import Goal
 from teams.api.tenancy import WorkspaceScopedViewSet
@@ -76,6 +76,9 @@ class AskInputSerializer(serializers.Serializer):
     )
     text = serializers.CharField(max_length=1000, help_text="What is needed.")
     due_on = serializers.DateField(help_text="Needed by; today or later.")
+
+    class Meta:
+        list_serializer_class = InWorkspaceRows
 
 
 class CheckInInputSerializer(serializers.Serializer):

@@ -116,9 +116,9 @@ def conflict_raise(
     )
     conflict.full_clean(exclude=["workspace", "raised_by", "raised_by_department"])
     conflict.save()
-    conflict.departments.set(involved.values())
-    conflict.goals.set(goals)
-    conflict.kpis.set(kpis)
+    conflict.departments.add(*involved.values())
+    conflict.goals.add(*goals)
+    conflict.kpis.add(*kpis)
     audit_record(
         workspace=conflict.workspace,
         actor=membership.user,
@@ -245,3 +245,37 @@ def evidence_remove(*, membership: Membership, evidence: Evidence) -> None:
         summary=f"{position.department} no longer points to {evidence.kpi} on “{locked}”",
     )
     evidence.delete()
+
+
+@transaction.atomic
+def evidence_set(*, membership: Membership, position: Position, kpis: Iterable[KPI]) -> None:
+    """The position's evidence becomes exactly ``kpis``: each KPI added or dropped is audited
+    as :func:`evidence_add` and :func:`evidence_remove` do it, in a few queries however many."""
+    kpis = list({kpi.pk: kpi for kpi in kpis}.values())
+    locked = lock(position.conflict, membership)
+    ensure_undecided(locked)
+    permissions.ensure_speaks_for(membership, position.department)
+    ensure_in_workspace(locked.workspace, kpis, field="kpi")
+    wanted = {kpi.pk for kpi in kpis}
+    current = {e.kpi_id: e for e in position.evidence.select_related("kpi")}
+    dropped = [e for kpi_id, e in current.items() if kpi_id not in wanted]
+    for evidence in dropped:
+        audit_record(
+            workspace=locked.workspace,
+            actor=membership.user,
+            verb="deleted",
+            target=evidence,
+            summary=f"{position.department} no longer points to {evidence.kpi} on “{locked}”",
+        )
+    Evidence.objects.filter(pk__in=[e.pk for e in dropped]).delete()
+    added = Evidence.objects.bulk_create(
+        Evidence(position=position, kpi=kpi) for kpi in kpis if kpi.pk not in current
+    )
+    for evidence in added:
+        audit_record(
+            workspace=locked.workspace,
+            actor=membership.user,
+            verb="created",
+            target=evidence,
+            summary=f"{position.department} points to {evidence.kpi} on “{locked}”",
+        )

@@ -69,7 +69,7 @@ def _decision_save(
         raise ValidationError({"review_on": REVIEW_IN_FUTURE})
     decision.full_clean(exclude=["workspace", "meeting", "agenda_item", "decided_by", "created_by"])
     decision.save()
-    decision.departments.set(departments)
+    decision.departments.add(*departments)
     where = f" in {decision.meeting}" if decision.meeting else ""
     audit_record(
         workspace=workspace,
@@ -283,7 +283,7 @@ def decision_amend(
         reason=reason,
         amended_by=membership.user,
     )
-    revision.departments.set(before)
+    revision.departments.add(*before)
     update_audited(
         locked,
         fields,

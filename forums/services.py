@@ -103,8 +103,8 @@ def forum_create(
     )
     forum.full_clean()
     forum.save()
-    forum.departments.set(departments)
-    forum.guests.set(guests)
+    forum.departments.add(*departments)
+    forum.guests.add(*guests)
     meetings_plan(forum=forum)
     audit_record(
         workspace=workspace,

@@ -11,7 +11,7 @@ from teams.models import Department
 @shared_task(**RETRY)
 def send_win_email(win_id: int, department_id: int) -> None:
     """Tell one department's lead about a win their department owned or contributed to."""
-    win = Win.objects.select_related("goal", "workspace").filter(pk=win_id).first()
+    win = Win.objects.select_related("goal__workspace", "workspace").filter(pk=win_id).first()
     if win is None:
         return
     department = (

@@ -243,7 +243,7 @@ def invitation_create(
             invitation.save()
     except IntegrityError:
         raise ValidationError({"email": "This address already has an open invitation."}) from None
-    invitation.departments.set(departments)
+    invitation.departments.add(*departments)
     audit_record(
         workspace=workspace,
         actor=actor,

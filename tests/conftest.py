@@ -27,6 +27,7 @@ from core import freshness
 from goals.models import KPI, Period
 from teams.models import Department, Role, User, Workspace
 from teams.services import workspace_create
+from tests import nplusone
 from tests.factories import KPIFactory, MembershipFactory, PeriodFactory, UserFactory
 
 
@@ -40,6 +41,13 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     if database["ENGINE"] == "django.db.backends.sqlite3":
         folder = tmp_path_factory.mktemp("database")
         database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
+@pytest.fixture(autouse=True)
+def _no_nplusone():
+    """Every test runs under the N+1 guard, its fixtures too (tests/nplusone.py)."""
+    with nplusone.guard():
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -23,6 +23,7 @@ from goals.services.closing import goal_close
 from integrations.services import webhook_create
 from teams.models import Membership, User, Workspace
 from teams.services import membership_remove
+from tests import nplusone
 from tests.factories import InvitationFactory, member
 from workshops import commit
 from workshops import services as workshop_services
@@ -33,7 +34,8 @@ def demo_with_everything() -> Workspace:
     a merged proposal, committed in this quarter, an ask answered, a closed shared goal of this
     quarter with its retrospective and win, a decision amended then superseded, check-in, forum
     and conflict reminders, preferences, a webhook, and a former member."""
-    workspace = demo_seed(timezone.localdate(timezone=ZoneInfo(TIMEZONE)))
+    with nplusone.seeding_the_demo():
+        workspace = demo_seed(timezone.localdate(timezone=ZoneInfo(TIMEZONE)))
     users = {user.username: user for user in User.objects.filter(memberships__workspace=workspace)}
     departments = {d.kind: d for d in workspace.departments.all()}
     period = workspace.periods.order_by("start_date")[1]

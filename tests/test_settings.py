@@ -50,3 +50,23 @@ def test_postgresql_connections_give_up_after_the_connect_timeout():
     )
     assert result.returncode == 0, result.stderr
     assert "'connect_timeout': 3" in result.stdout
+
+
+def test_the_nplusone_guard_is_not_loaded_in_production():
+    show = "from django.conf import settings; print('zeal' in settings.INSTALLED_APPS)"
+    result = _manage("shell", "-c", show, **{**PRODUCTION, "ZEAL": ""})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "False"
+
+
+def test_the_nplusone_guard_warns_when_asked_to():
+    show = "from django.conf import settings; print(settings.MIDDLEWARE[0], settings.ZEAL_RAISE)"
+    result = _manage("shell", "-c", show, **{**PRODUCTION, "ZEAL": "warn"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "zeal.middleware.zeal_middleware False"
+
+
+def test_an_unknown_nplusone_guard_mode_is_refused():
+    result = _manage("check", **{**PRODUCTION, "ZEAL": "loud"})
+    assert result.returncode != 0
+    assert "ZEAL='loud': use off, warn or raise." in result.stderr

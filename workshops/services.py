@@ -143,7 +143,7 @@ def workshop_create(
     )
     workshop.full_clean()
     workshop.save()
-    workshop.departments.set(departments)
+    workshop.departments.add(*departments)
     WorkshopParticipant.objects.bulk_create(
         WorkshopParticipant(workshop=workshop, user=person) for person in [actor, *people]
     )
@@ -281,7 +281,7 @@ def proposal_create(
     )
     proposal.full_clean()
     proposal.save()
-    proposal.owner_departments.set(owners)
+    proposal.owner_departments.add(*owners)
     bump_version(current)
     audit_record(
         workspace=workshop.workspace,

@@ -82,6 +82,7 @@ def asks_create(
             summary=f"{from_department} asked {draft.to_department}: {ask.text}",
         )
         asks.append(ask)
+    members = set(_members(workspace, [_answering(ask.to_department) for ask in asks]))
     reminders_record(
         workspace=workspace,
         rows=[
@@ -89,11 +90,11 @@ def asks_create(
                 workspace=workspace,
                 ask=ask,
                 goal=ask.goal,
-                recipient_id=recipient,
+                recipient_id=_answering(ask.to_department),
                 kind=Reminder.Kind.ASK_RECEIVED,
             )
             for ask in asks
-            for recipient in _members(workspace, [_answering(ask.to_department)])
+            if _answering(ask.to_department) in members
         ],
     )
     return asks

@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from conflicts.forms import PositionForm
 from conflicts.models import Conflict, Position
-from core.api.fields import MAX_IDS, IdList, InWorkspace
+from core.api.fields import MAX_IDS, IdList, InWorkspace, InWorkspaceRows
 from forums.api.serializers import NamedChoiceField, people
 from goals.models import KPI, Goal
 from teams.models import Department
@@ -195,6 +195,9 @@ class TradeOffInputSerializer(serializers.Serializer):
     trade_off = serializers.CharField(
         max_length=LONG_TEXT, allow_blank=True, help_text="What this side accepts."
     )
+
+    class Meta:
+        list_serializer_class = InWorkspaceRows
 
 
 class DecideInputSerializer(serializers.Serializer):

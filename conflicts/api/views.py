@@ -22,9 +22,8 @@ from conflicts.api.serializers import (
     DecideInputSerializer,
     PositionInputSerializer,
 )
-from conflicts.models import Conflict, Evidence, Position
+from conflicts.models import Conflict, Position
 from core.api.schema import SLUG
-from goals.models import KPI
 from teams.api.tenancy import WorkspaceScopedViewSet
 from teams.models import Department, Membership
 
@@ -58,23 +57,6 @@ def _raiser(membership: Membership, data: dict[str, Any]) -> Department:
         return data["raised_by_department"]
     involved = data["departments"]
     return next((d for d in involved if permissions.speaks_for(membership, d)), involved[0])
-
-
-def _evidence_set(membership: Membership, position: Position, kpis: list[KPI]) -> None:
-    """The position's evidence becomes exactly ``kpis``, each change through the services."""
-    wanted = {kpi.pk for kpi in kpis}
-    current = {
-        evidence.kpi_id: evidence
-        for evidence in Evidence.objects.filter(position=position).select_related(
-            "position__department", "position__conflict", "kpi"
-        )
-    }
-    for kpi_id, evidence in current.items():
-        if kpi_id not in wanted:
-            services.evidence_remove(membership=membership, evidence=evidence)
-    for kpi in kpis:
-        if kpi.pk not in current:
-            services.evidence_add(membership=membership, position=position, kpi=kpi)
 
 
 _ONE = {"responses": {200: ConflictSerializer}}
@@ -218,7 +200,9 @@ class ConflictViewSet(WorkspaceScopedViewSet):
                 membership=request.membership, conflict=conflict, **data
             )
             if evidence is not None:
-                _evidence_set(request.membership, position, evidence)
+                services.evidence_set(
+                    membership=request.membership, position=position, kpis=evidence
+                )
         return self._answer(pk, code=status.HTTP_200_OK if stated else status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])

@@ -250,10 +250,10 @@ class MeetingViewSet(WorkspaceScopedViewSet):
         meeting.visible_minutes = meeting.minutes if shown else ""
         return Response(MeetingDetailSerializer(meeting, context={"membership": membership}).data)
 
-    def _run(self, pk: int, change: Callable[..., Meeting]) -> Response:
+    def _run(self, meeting: Meeting, change: Callable[..., Meeting]) -> Response:
         """Run a service on the meeting as the caller; answer with the meeting as it now is."""
-        change(membership=self.request.membership, meeting=self._meeting(pk))
-        return self._answer(pk)
+        change(membership=self.request.membership, meeting=meeting)
+        return self._answer(meeting.pk)
 
     def _move(self, meeting: Meeting, data: dict[str, Any]) -> Response:
         starts_at = data["starts_at"]
@@ -281,24 +281,24 @@ class MeetingViewSet(WorkspaceScopedViewSet):
         meeting = self._meeting(pk)
         data = self.validated(MeetingUpdateSerializer)
         if "status" in data:
-            return self._run(pk, services.meeting_cancel)
+            return self._run(meeting, services.meeting_cancel)
         return self._move(meeting, {"starts_at": meeting.starts_at, **data})
 
     @action(detail=True, methods=["post"])
     def start(self, request: Request, slug: str, pk: int) -> Response:
-        return self._run(pk, services.meeting_start)
+        return self._run(self._meeting(pk), services.meeting_start)
 
     @action(detail=True, methods=["post"])
     def end(self, request: Request, slug: str, pk: int) -> Response:
-        return self._run(pk, services.meeting_end)
+        return self._run(self._meeting(pk), services.meeting_end)
 
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, slug: str, pk: int) -> Response:
-        return self._run(pk, services.minutes_publish)
+        return self._run(self._meeting(pk), services.minutes_publish)
 
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, slug: str, pk: int) -> Response:
-        return self._run(pk, services.meeting_cancel)
+        return self._run(self._meeting(pk), services.meeting_cancel)
 
     @action(detail=True, methods=["post"])
     def move(self, request: Request, slug: str, pk: int) -> Response:

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from zeal import zeal_ignore
 
 from core.audit import audit_record, update_audited
 from goals import progress
@@ -242,8 +243,8 @@ def goal_create(
     goal = Goal(workspace=workspace, title=title, created_by=actor, **fields)
     goal_clean(goal)
     goal.save()
-    goal.owner_departments.set(owners)
-    goal.contributing_departments.set(contributors)
+    goal.owner_departments.add(*owners)
+    goal.contributing_departments.add(*contributors)
     audit_record(
         workspace=workspace,
         actor=actor,
@@ -434,21 +435,32 @@ def goal_latest_value(goal: Goal) -> Decimal | None:
     return goal.current_value
 
 
+# The walk from one goal to the top reads each ancestor's steps and latest check-in once. A
+# workshop commit creates a goal's steps one by one through goal_create, each walking the same
+# parent again: bounded by the steps the caller creates, not by the workspace's goals
+# (docs/architecture.md, "The N+1 guard").
+ANCESTOR_READS = [
+    {"model": "goals.Goal", "field": "children"},
+    {"model": "goals.Goal", "field": "checkins"},
+]
+
+
 def goal_refresh_progress(*, goal: Goal) -> None:
     """Recompute a goal's value and progress, then its parents' roll-ups up to the top."""
     seen: set[int] = set()
     node: Goal | None = goal
-    while node is not None and node.pk not in seen:
-        seen.add(node.pk)
-        children = list(
-            node.children.exclude(status=Goal.Status.DROPPED).values_list("progress", "weight")
-        )
-        node.current_value = goal_latest_value(node)
-        node.progress = progress.rollup(children) if children else goal_own_progress(node)
-        Goal.objects.filter(pk=node.pk).update(
-            current_value=node.current_value, progress=node.progress
-        )
-        node = node.parent
+    with zeal_ignore(ANCESTOR_READS):
+        while node is not None and node.pk not in seen:
+            seen.add(node.pk)
+            children = list(
+                node.children.exclude(status=Goal.Status.DROPPED).values_list("progress", "weight")
+            )
+            node.current_value = goal_latest_value(node)
+            node.progress = progress.rollup(children) if children else goal_own_progress(node)
+            Goal.objects.filter(pk=node.pk).update(
+                current_value=node.current_value, progress=node.progress
+            )
+            node = node.parent
 
 
 def goal_own_progress(goal: Goal) -> int:

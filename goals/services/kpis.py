@@ -91,7 +91,7 @@ def kpi_create(
     )
     _validate_kpi(kpi)
     kpi.save()
-    kpi.owner_departments.set(owners)
+    kpi.owner_departments.add(*owners)
     audit_record(
         workspace=workspace,
         actor=actor,

@@ -279,3 +279,35 @@ def test_logging_a_checkin_makes_the_same_queries_as_history_grows(
     # the check-in service's own (locks, cycle, audit, reminders, status, progress, webhooks)
     # and the answer's: token, membership, goal and departments, cycle check, the check-in
     assert many.count <= 25, many
+
+
+def _with_asks(acme, *departments) -> dict:
+    asks = [{"to_department": d.pk, "text": "Quotes", "due_on": _later(acme)} for d in departments]
+    return {"value": "120", "confidence": 5, "asks": asks}
+
+
+def test_each_more_ask_costs_only_its_own_two_rows(acme, goal, api_as, count_queries):
+    """The asks' departments are read in one query, their leads' memberships in another, and
+    their reminders written together: an ask more is its row and its audit row."""
+    client = api_as(acme.leo)
+    one = count_queries(client, _url(goal), method="post", data=_with_asks(acme, acme.sales))
+    three = count_queries(
+        client,
+        _url(goal),
+        method="post",
+        data=_with_asks(acme, acme.sales, acme.marketing, acme.operations),
+    )
+
+    assert three.count - one.count == 2 * 2, three
+
+
+def test_an_unknown_department_is_named_on_its_own_ask(acme, goal, api_as):
+    data = _with_asks(acme, acme.sales, acme.marketing)
+    data["asks"][1]["to_department"] = 999_999
+
+    response = api_as(acme.leo).post(_url(goal), data)
+
+    assert response.status_code == 400
+    assert response.json()["asks"] == {
+        "1": {"to_department": ["Nothing with id 999999 exists in this workspace."]}
+    }

@@ -11,6 +11,7 @@ from alignment.seed.demo import demo_seed
 from conflicts.models import Conflict
 from forums.agenda import agenda_of
 from forums.models import AgendaItem, Forum, Meeting
+from tests import nplusone
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def demo():
     today = timezone.localdate(timezone=ZoneInfo(TIMEZONE))
-    return demo_seed(today), today
+    with nplusone.seeding_the_demo():
+        return demo_seed(today), today
 
 
 def _next_agenda(forum: Forum) -> list:

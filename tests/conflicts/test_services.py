@@ -187,6 +187,37 @@ def test_evidence_is_added_once_by_the_side_and_removed(acme, conflict, cac):
     assert not position.evidence.exists()
 
 
+def test_evidence_set_to_a_list_adds_and_drops_each_with_its_audit_row(acme, globex, conflict, cac):
+    position = services.position_state(
+        membership=member(acme.leo), conflict=conflict, department=acme.product, wants="B", why="L"
+    )
+    services.evidence_add(membership=member(acme.leo), position=position, kpi=cac)
+    kpis = [KPIFactory(workspace=acme.workspace, name=n) for n in ("Pipeline", "Churn", "NPS")]
+
+    services.evidence_set(membership=member(acme.leo), position=position, kpis=kpis)
+
+    assert sorted(position.evidence.values_list("kpi__name", flat=True)) == [
+        "Churn",
+        "NPS",
+        "Pipeline",
+    ]
+    summaries = AuditEvent.objects.filter(target_type="evidence").values_list("summary", flat=True)
+    assert sorted(summaries) == sorted(
+        [
+            "Product points to Customer acquisition cost on “Launch budget”",
+            "Product no longer points to Customer acquisition cost on “Launch budget”",
+            *(f"Product points to {n} on “Launch budget”" for n in ("Pipeline", "Churn", "NPS")),
+        ]
+    )
+    with pytest.raises(PermissionDenied):
+        services.evidence_set(membership=member(acme.mia), position=position, kpis=[])
+    with pytest.raises(ValidationError):
+        services.evidence_set(
+            membership=member(acme.leo), position=position, kpis=[KPIFactory(workspace=globex)]
+        )
+    assert position.evidence.count() == 3
+
+
 def test_evidence_of_another_workspace_is_refused(acme, globex, conflict):
     position = services.position_state(
         membership=member(acme.leo), conflict=conflict, department=acme.product, wants="B", why="L"

@@ -15,12 +15,14 @@ from alignment.seed.demo_people import DEMO_PEOPLE
 from core.models import Notification
 from goals.models import Goal, Retrospective, Win
 from teams.models import Role, User
+from tests import nplusone
 
 pytestmark = pytest.mark.django_db
 
 
 def _seed():
-    return demo_seed(timezone.localdate(timezone=ZoneInfo(TIMEZONE)))
+    with nplusone.seeding_the_demo():
+        return demo_seed(timezone.localdate(timezone=ZoneInfo(TIMEZONE)))
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from goals.models import KPI, Goal, Measurement, Period, Retrospective, Win
 from health.models import PulseAnswer
 from health.selectors import pulse_partners
 from teams.models import Cadence, Department, Membership, Role, User, Workspace
+from tests import nplusone
 from tests.factories import UserFactory
 from workshops.models import Workshop
 
@@ -56,7 +57,8 @@ SMALL_SCALE = {
 
 def seed(*args: str) -> str:
     out = StringIO()
-    call_command("seed_demo", *args, stdout=out)
+    with nplusone.seeding_the_demo():
+        call_command("seed_demo", *args, stdout=out)
     return out.getvalue()
 
 

@@ -13,10 +13,12 @@ from checkins.models import Cycle
 from checkins.services.cycles import cycle_current
 from health.figures import health_figures
 from health.models import PulseAnswer
+from tests import nplusone
 
 
 def test_the_demo_shows_operations_and_marketing_as_the_weak_pair(db):
-    workspace = demo_seed(timezone.localdate(timezone=ZoneInfo(TIMEZONE)))
+    with nplusone.seeding_the_demo():
+        workspace = demo_seed(timezone.localdate(timezone=ZoneInfo(TIMEZONE)))
     health = health_figures(workspace=workspace)
     first, second, figures = health.weakest()
     assert {first.kind, second.kind} == {"marketing", "operations"}
@@ -45,7 +47,8 @@ def test_the_demo_answers_the_pulse_of_the_current_cycle_whatever_cycles_exist(d
         return cycles
 
     monkeypatch.setattr(demo_checkins, "cycles_create", with_next)
-    workspace = demo_seed(today)
+    with nplusone.seeding_the_demo():
+        workspace = demo_seed(today)
     current = cycle_current(workspace=workspace, today=today)
     assert Cycle.objects.filter(workspace=workspace, starts_on__gt=current.starts_on).exists()
     answered = PulseAnswer.objects.filter(workspace=workspace).order_by("-cycle__starts_on")

@@ -12,6 +12,7 @@ from alignment.seed.demo import demo_seed
 from core.models import AuditEvent
 from goals.models import Goal
 from teams.models import User
+from tests import nplusone
 from workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo():
-    return demo_seed(timezone.localdate(timezone=ZoneInfo(TIMEZONE)))
+    with nplusone.seeding_the_demo():
+        return demo_seed(timezone.localdate(timezone=ZoneInfo(TIMEZONE)))
 
 
 def _periods(workspace):
