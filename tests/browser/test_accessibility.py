@@ -9,19 +9,16 @@ submits the form empty (past the browser's own checks), so its page shows the se
 
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from django.urls import resolve
 from playwright.sync_api import Page
 
+from tests.browser.axe import described, grave_violations
 from tests.browser.demo_site import Site, demo_site, settle  # noqa: F401 (a fixture)
 from tests.test_tenancy import ROUTES
 
 pytestmark = pytest.mark.browser
-AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-GRAVE = ("serious", "critical")
 RANKS = ("guest", "member", "lead", "executive")
 W = "/w/acme"
 
@@ -36,12 +33,6 @@ SUBMIT_EMPTY = """(form) => {
 }"""
 # What a refused form shows: a field's error, or the form's own.
 ERRORS = ".invalid-feedback, .alert-danger, [aria-invalid=true]"
-RUN_AXE = """async (tags) => {
-    const result = await axe.run(document,
-        {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
-    return result.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
-        nodes: v.nodes.map((n) => ({target: n.target.join(" "), summary: n.failureSummary}))}));
-}"""
 
 
 @dataclass(frozen=True)
@@ -90,6 +81,7 @@ CASES = [
     Case("not found, as a guest", f"{W}/goals/", status=404, roles=("guest",)),
     # Goals, KPIs and the dashboard.
     Case("dashboard", f"{W}/", "guest"),
+    Case("navigation, More open", f"{W}/", click="#nav-more", roles=("member", "admin")),
     Case("goals", f"{W}/goals/"),
     Case("goal", f"{W}/goals/{{goal}}/"),
     Case("goal achieved", f"{W}/goals/{{goal_won}}/"),
@@ -299,23 +291,6 @@ def _open(page: Page, case: Case, path: str) -> None:
     assert errors.count(), f"the empty form {case.form} shows no error: {page.url}"
 
 
-def axe_violations(page: Page) -> list[dict]:
-    """axe-core's violations of the WCAG 2.0 and 2.1 A and AA rules on the page as it is.
-    Evaluated through the DevTools protocol, so the page's CSP does not block it."""
-    if not page.evaluate("typeof axe !== 'undefined'"):
-        page.evaluate(AXE)
-    return page.evaluate(RUN_AXE, TAGS)
-
-
-def described(violations: list[dict]) -> str:
-    """Each rule with its impact, then each element it found, with what is wrong there."""
-    lines = []
-    for v in violations:
-        lines.append(f"  {v['id']} ({v['impact']}): {v['help']}")
-        lines += [f"    at {n['target']}: {n['summary'].splitlines()[-1]}" for n in v["nodes"]]
-    return "\n".join(lines)
-
-
 @pytest.mark.parametrize("role", ["anonymous", *RANKS, "admin"])
 def test_axe_finds_no_serious_violation(demo_site: Site, subtests, role: str):  # noqa: F811
     page = demo_site.page(role)
@@ -323,7 +298,7 @@ def test_axe_finds_no_serious_violation(demo_site: Site, subtests, role: str):  
         path = case.path.format(**demo_site.ids)
         with subtests.test(msg=f"{case.kind} as {role}"):
             _open(page, case, path)
-            grave = [v for v in axe_violations(page) if v["impact"] in GRAVE]
+            grave = grave_violations(page)
             assert not grave, f"{case.kind}, as {role}, at {path}:\n{described(grave)}"
     assert demo_site.errors == [], f"scripts failed: {demo_site.errors}"
 
