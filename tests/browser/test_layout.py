@@ -1,4 +1,4 @@
-"""The layout from a phone to a wide screen, and without JavaScript.
+"""The layout from a phone to a wide screen, without JavaScript, and on paper.
 
 The navigation holds every section on one line each, from 360 px to 1920 px: from 1200 px the
 bar itself is one row (the less-used sections under "More"), below it folds under "Menu". A
@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from teams.models import User, Workspace
 from tests.browser.axe import described, grave_violations
 from tests.browser.conftest import sign_in
+from tests.browser.demo_site import Site, demo_site, settle  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.browser
 WIDTHS = [360, 768, 1024, 1200, 1366, 1920]
@@ -103,3 +104,30 @@ def test_without_javascript_every_section_is_a_link_in_view(
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     context.close()
+
+
+def test_printed_pages_show_their_content_without_navigation_or_controls(demo_site: Site):  # noqa: F811
+    page = demo_site.page("executive")
+    ids = demo_site.ids
+    for path, content in [
+        ("/w/acme/", "#health-panel"),
+        (f"/w/acme/goals/{ids['goal']}/", "main h1"),
+        (f"/w/acme/meetings/{ids['meeting_published']}/", "#minutes"),
+    ]:
+        page.emulate_media(media="screen")
+        page.goto(path)
+        settle(page)
+        page.emulate_media(media="print")
+        expect(page.locator("nav.navbar"), path).to_be_hidden()
+        expect(page.locator("aside.sidebar"), path).to_be_hidden()
+        expect(page.locator(content), path).to_be_visible()
+        shown = page.locator("main :is(button, .btn, form[role=search]):visible")
+        expect(shown, path).to_have_count(0)
+        colours = page.evaluate(
+            "() => [getComputedStyle(document.body).backgroundColor,"
+            " getComputedStyle(document.querySelector('main h1')).color]"
+        )
+        assert colours == ["rgb(255, 255, 255)", "rgb(0, 0, 0)"], (path, colours)
+        main = page.locator("main").bounding_box()
+        assert main["x"] <= 1, (path, main)
+        assert main["width"] >= page.viewport_size["width"] - 2, (path, main)
