@@ -153,14 +153,16 @@ def demo_everything(today: dt.date) -> dict[str, int | str]:
     ids = {f"workshop_{p}": _workshop(workspace, users, p).pk for p in Workshop.Phase}
     proposal = Workshop.objects.get(pk=ids["workshop_refine"]).proposals.order_by("pk").first()
     goals = Goal.objects.filter(workspace=workspace)
-    won = goals.get(parent=None, priority=1)
-    goal_close(
-        membership=cmo,
-        goal=won,
-        status=Goal.Status.ACHIEVED,
-        what_worked="Campaigns and demos told one story.",
-        what_to_change="Start the referral prompt earlier.",
-    )
+    won = goals.filter(parent=None, status=Goal.Status.ACHIEVED).first()
+    if won is None:
+        won = goals.get(parent=None, priority=1)
+        goal_close(
+            membership=cmo,
+            goal=won,
+            status=Goal.Status.ACHIEVED,
+            what_worked="Campaigns and demos told one story.",
+            what_to_change="Start the referral prompt earlier.",
+        )
     shared = goals.filter(parent=None, status=Goal.Status.ON_TRACK).order_by("priority").first()
     meetings = Meeting.objects.filter(workspace=workspace)
     scheduled = meetings.filter(status=Meeting.Status.SCHEDULED).order_by("starts_at")
@@ -195,7 +197,7 @@ def demo_everything(today: dt.date) -> dict[str, int | str]:
         .order_by("pk")
         .first()
         .pk,
-        "meeting_published": meetings.get(status=Meeting.Status.PUBLISHED).pk,
+        "meeting_published": meetings.filter(status=Meeting.Status.PUBLISHED).first().pk,
         "meeting_scheduled": scheduled.exclude(pk=running.pk).first().pk,
         "meeting_running": running.pk,
         "item": running.items.order_by("position", "pk").first().pk,
@@ -203,7 +205,7 @@ def demo_everything(today: dt.date) -> dict[str, int | str]:
         "forum_guest": guest_meeting.forum_id,
         "meeting_guest": guest_meeting.pk,
         "decision": Decision.objects.filter(workspace=workspace).order_by("pk").first().pk,
-        "partner": Partner.objects.get(workspace=workspace).pk,
+        "partner": Partner.objects.filter(workspace=workspace).order_by("pk").first().pk,
         "conflict": workspace.conflicts.order_by("pk").first().pk,
         "term": workspace.glossary_terms.order_by("pk").first().pk,
         "marketing": Department.objects.get(workspace=workspace, kind="marketing").pk,
