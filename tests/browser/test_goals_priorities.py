@@ -45,7 +45,7 @@ def test_executive_reorders_and_a_member_sees_the_same_order(acme, ranked, new_p
     sign_in(claire, "claire")
     claire.wait_for_load_state("networkidle")
     nav = claire.get_by_role("navigation", name="Main")
-    nav.get_by_role("button", name="Goals").click()
+    nav.get_by_role("button", name="More").click()
     nav.get_by_role("link", name="Priorities").click()
     expect(_titles(claire)).to_have_text(
         ["Launch the partner portal", "Cut onboarding to 5 days", "Double trial sign-ups"]

@@ -32,7 +32,6 @@ def test_coach_turns_a_vague_draft_into_a_smart_shared_goal(acme, quarter, page)
     # The dashboard's panels load after the page; leave it once they have.
     page.wait_for_load_state("networkidle")
     nav = page.get_by_role("navigation", name="Main")
-    nav.get_by_role("button", name="Goals").click()
     nav.get_by_role("link", name="Goals", exact=True).click()
     page.get_by_role("link", name="New goal").click()
     coach = page.locator("#smart-coach")

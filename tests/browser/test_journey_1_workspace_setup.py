@@ -46,7 +46,7 @@ def test_admin_sets_up_a_workspace_and_invites_a_lead(db, new_page, settings):
     expect(table.get_by_role("link", name="Edit Customer Success")).to_be_visible()
 
     nav = admin.get_by_role("navigation", name="Main")
-    nav.get_by_role("button", name="Team").click()
+    nav.get_by_role("button", name="More").click()
     nav.get_by_role("link", name="People").click()
     admin.get_by_label("Email").fill("lena@initech.test")
     admin.get_by_label("Role").select_option("lead")

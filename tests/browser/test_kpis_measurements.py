@@ -42,7 +42,6 @@ def test_executive_enters_and_pastes_measurements_and_sees_them_charted(acme, pa
     )
     sign_in(page, "claire")
     nav = page.get_by_role("navigation", name="Main")
-    nav.get_by_role("button", name="Goals").click()
     nav.get_by_role("link", name="KPIs").click()
     page.get_by_role("link", name="Customer acquisition cost").click()
     expect(page.get_by_role("heading", name="Customer acquisition cost")).to_be_visible()
