@@ -2,6 +2,7 @@
 shared), bad input, the live record's poll, sanitised minutes, and query counts."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -274,3 +275,20 @@ def test_an_ask_agreed_in_the_meeting_reaches_the_other_department(acme, as_user
     same = client.post(url, {**data, "to_department": acme.marketing.pk})
     assert same.status_code == 400
     assert Ask.objects.count() == 1
+
+
+def test_an_items_forms_swap_their_own_panel_on_the_page_and_in_the_meeting(
+    acme, as_user, forum, meeting
+):
+    """The item's page opened on its own has no meeting side panel: each form replaces the
+    panel it sits in, wherever that panel is shown."""
+    services.topic_add(membership=member(acme.claire), meeting=meeting, title="Pricing")
+    _run(acme, meeting)
+    item = meeting.items.get(title="Pricing")
+    client = as_user(acme.claire)
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        text = client.get(_url("item_detail", meeting.pk, item.pk), **headers).text
+        panel = text[text.index('class="card mb-3 item-panel"') :]
+        targets = re.findall(r'hx-target="([^"]+)"', panel)
+        assert targets == ["closest .item-panel"] * 4, targets
+        assert "#side-panel" not in panel
