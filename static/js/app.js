@@ -1,17 +1,6 @@
-// Alignment's small amount of JavaScript. Pages work without it; it adds comfort.
+// Alignment's small amount of JavaScript. Pages work without it; it adds comfort. What a
+// request shows while it runs and when it fails is in requests.js.
 "use strict";
-document.addEventListener("htmx:responseError", (event) => {
-  const messages = document.getElementById("messages");
-  if (!messages) return;
-  const status = event.detail.xhr.status;
-  const text = status === 403 ? "You are not allowed to do that." :
-    status === 404 ? "That no longer exists." : "Something went wrong. Please try again.";
-  const alert = document.createElement("div");
-  alert.className = "alert alert-danger";
-  alert.setAttribute("role", "alert");
-  alert.textContent = text;
-  messages.replaceChildren(alert);
-});
 // A glossary term's tooltip, and a health-matrix cell's explanation, shows on hover and focus;
 // Escape hides it until the pointer or the focus leaves it (WCAG 1.4.13: dismissable without
 // moving either).
