@@ -43,6 +43,23 @@ def _number(value: Decimal | None) -> float | None:
     return float(value) if value is not None else None
 
 
+def _chart_note(goal: Goal) -> str:
+    """The flat lines of a goal's chart in words, above its figures."""
+    unit = f" {goal.unit}" if goal.unit else ""
+    lines = [
+        f"{name} {plain(value)}{unit}"
+        for name, value in (
+            ("baseline", goal.baseline),
+            ("target", goal.target),
+            ("green threshold", goal.kpi.green_threshold),
+            ("red threshold", goal.kpi.red_threshold),
+        )
+        if value is not None
+    ]
+    text = ", ".join(lines)
+    return f"{text[:1].upper()}{text[1:]}." if text else ""
+
+
 def _priorities_url(slug: str, period: Period | None) -> str:
     url = reverse("priorities", args=[slug])
     return f"{url}?period={period.pk}" if period else url
@@ -327,6 +344,7 @@ def _detail(request: WorkspaceRequest, pk: int, *, status: int = 200) -> HttpRes
         }
     context = {
         "goal": goal,
+        "chart_note": _chart_note(goal) if goal.kpi else "",
         "chain": selectors.goal_parent_chain(goal),
         "children": children,
         "checkins": selectors.goal_checkins(goal),
