@@ -40,11 +40,14 @@
   };
 
   const place = (message, owner) => {
-    // Inside a block, at its top; beside a control, or above a form laid out in a row.
-    const inline = owner.matches("a, button, input, select, textarea");
-    if (inline) owner.after(message);
-    else if (owner.matches("form") && getComputedStyle(owner).display.includes("flex")) owner.before(message);
-    else owner.prepend(message);
+    // At the top of a block (of a card's body); after a control; above a form laid out in a row.
+    if (owner.matches("a, button, input, select, textarea")) return owner.after(message);
+    const style = getComputedStyle(owner);
+    if (owner.matches("form") && style.display.includes("flex") && !style.flexDirection.startsWith("column")) {
+      return owner.before(message);
+    }
+    const body = owner.firstElementChild?.matches(".card-body") ? owner.firstElementChild : owner;
+    return body.prepend(message);
   };
 
   const showFailure = (event, type) => {
@@ -92,12 +95,10 @@
   let focusedBefore = null;
   document.addEventListener("htmx:beforeSwap", () => { focusedBefore = document.activeElement; });
 
+  const within = (content, selector) => (content.matches(selector) ? content : content.querySelector(selector));
   const firstFocus = (content) =>
-    content.querySelector("[data-error-summary]") ||
-    content.querySelector("[data-swap-focus]") ||
-    content.querySelector("[aria-invalid=true]") ||
-    content.querySelector("h1, h2, h3, h4") ||
-    content;
+    ["[data-error-summary]", "[data-swap-focus]", "[aria-invalid=true]", "h1, h2, h3, h4"]
+      .map((selector) => within(content, selector)).find(Boolean) || content;
 
   document.addEventListener("htmx:afterSettle", (event) => {
     const before = focusedBefore;
