@@ -1,7 +1,7 @@
 // Live updates told to screen readers: what changed, never the whole region again.
 // A region that refreshes by itself carries data-live (the workshop board, a meeting's record,
-// the notification bell, a proposal's discussion). Inside it, an element with an id says how to
-// tell of it:
+// the notification bell, a proposal's discussion). Inside it, an element known by its id (or by
+// data-announce-key, when its id may change) says how to tell of it:
 //   data-announce-added="New proposal from Owen: …"   when it first appears in the region;
 //   data-announce-state="2 votes"                      when that text changes, prefixed with the
 //                                                      data-announce-name of the element or of
@@ -18,10 +18,12 @@
     const regions = new Set();
     const items = new Map();
     document.querySelectorAll("[data-live]").forEach((region) => region.id && regions.add(region.id));
-    document.querySelectorAll("[data-live][id][data-announce-state], [data-live] [id][data-announce-added], [data-live] [id][data-announce-state]")
+    document.querySelectorAll("[data-live][data-announce-state], [data-live] [data-announce-added], [data-live] [data-announce-state]")
       .forEach((element) => {
+        const key = element.dataset.announceKey || element.id;
+        if (!key) return;
         const named = element.closest("[data-announce-name]");
-        items.set(element.id, {
+        items.set(key, {
           region: element.closest("[data-live]").id,
           added: element.dataset.announceAdded,
           state: element.dataset.announceState,
