@@ -43,23 +43,6 @@ def _number(value: Decimal | None) -> float | None:
     return float(value) if value is not None else None
 
 
-def _chart_note(goal: Goal) -> str:
-    """The flat lines of a goal's chart in words, above its figures."""
-    unit = f" {goal.unit}" if goal.unit else ""
-    lines = [
-        f"{name} {plain(value)}{unit}"
-        for name, value in (
-            ("baseline", goal.baseline),
-            ("target", goal.target),
-            ("green threshold", goal.kpi.green_threshold),
-            ("red threshold", goal.kpi.red_threshold),
-        )
-        if value is not None
-    ]
-    text = ", ".join(lines)
-    return f"{text[:1].upper()}{text[1:]}." if text else ""
-
-
 def _priorities_url(slug: str, period: Period | None) -> str:
     url = reverse("priorities", args=[slug])
     return f"{url}?period={period.pk}" if period else url
@@ -344,7 +327,6 @@ def _detail(request: WorkspaceRequest, pk: int, *, status: int = 200) -> HttpRes
         }
     context = {
         "goal": goal,
-        "chart_note": _chart_note(goal) if goal.kpi else "",
         "chain": selectors.goal_parent_chain(goal),
         "children": children,
         "checkins": selectors.goal_checkins(goal),
@@ -356,6 +338,10 @@ def _detail(request: WorkspaceRequest, pk: int, *, status: int = 200) -> HttpRes
         "today": today,
         "smart": smart.check(draft_for_goal(goal, mission=workspace.mission, history=history)),
         "can_edit": can_edit,
+        # Who logs its check-ins (checkins.selectors.checkin_goal_get), for its empty list.
+        "can_check_in": goal.status != Goal.Status.DRAFT
+        and not goal.is_closed
+        and (request.membership.has_role(Role.ADMIN) or any(d.mine for d in goal.owners)),
         "can_create": can_create_goals(request.membership),
         "can_weigh": can_edit and bool(children),
         "nav_departments": departments,
