@@ -37,3 +37,13 @@ for (const entering of ["focusin", "mouseover"]) {
 document.addEventListener("scroll", () => {
   document.querySelectorAll(".health-cell:hover, .health-cell:focus-within").forEach(placeHealthTip);
 }, {capture: true, passive: true});
+// The skip link (GOV.UK's pattern): the content it leads to takes the focus as well, so that
+// every browser and screen reader goes on from there; the content gives it back on blur.
+document.addEventListener("click", (event) => {
+  const skip = event.target.closest?.("a[href='#main']");
+  const main = skip && document.getElementById("main");
+  if (!main) return;
+  main.setAttribute("tabindex", "-1");
+  main.focus();
+  main.addEventListener("blur", () => main.removeAttribute("tabindex"), { once: true });
+});

@@ -50,7 +50,8 @@ def tab_to(page: Page, expected: Locator, *, limit: int = 40, key: str = "Tab") 
 
 
 def skip_to_content(page: Page) -> None:
-    """The first Tab reaches the skip link, visibly; Enter moves on to the page's content."""
+    """The first Tab reaches the skip link, visibly; Enter moves the focus to the page's content,
+    so that the next Tab is its first control."""
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to content")
     expect(skip).to_be_focused()
@@ -58,3 +59,4 @@ def skip_to_content(page: Page) -> None:
     focus_visible(page)
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"#main$"))
+    expect(page.locator("#main")).to_be_focused()
