@@ -7,12 +7,15 @@
 // - a form's error summary (the GOV.UK pattern) takes the focus, and its links focus their field.
 "use strict";
 (() => {
-  // Polls, refreshes on another panel's event, and requests made by scripts: nobody is waiting
-  // for them, so they show no progress and fail quietly, in a status line rather than an alert.
+  // Polls, refreshes on an event from elsewhere (another panel's, the form a live coach reads)
+  // and requests made by scripts: nobody is waiting for them, so they show no progress and fail
+  // quietly, in a status line rather than an alert. A "load" is waited for: it shows progress.
   const isPoll = (elt) => /\bevery\s/.test(elt.getAttribute("hx-trigger") || "");
-  const isBackground = (elt) =>
-    elt === document.body || elt.hasAttribute("data-refresh-url") || isPoll(elt) ||
-    /\bfrom:/.test(elt.getAttribute("hx-trigger") || "");
+  const isBackground = ({ elt, requestConfig }) => {
+    if (elt === document.body || elt.hasAttribute("data-refresh-url")) return true;
+    const cause = requestConfig?.triggeringEvent;
+    return cause ? !(cause.target instanceof Node && elt.contains(cause.target)) : isPoll(elt);
+  };
 
   const reason = (detail, type) => {
     if (type === "sendError") return "The server could not be reached: check your connection.";
@@ -27,8 +30,9 @@
   const canRetry = (detail, type) => type !== "responseError" || detail.xhr.status >= 500;
 
   // Whose failure it is: the form that was sent, else the region that was to change.
-  const ownerOf = (elt, target) => {
-    if (isBackground(elt) && target?.isConnected) return target;
+  const ownerOf = (detail) => {
+    const { elt, target } = detail;
+    if (isBackground(detail) && target?.isConnected) return target;
     const form = elt.closest("form");
     if (form) return form;
     return target?.isConnected && target !== document.body ? target : elt;
@@ -53,15 +57,16 @@
   const showFailure = (event, type) => {
     const { elt, target, requestConfig } = event.detail;
     if (!elt?.isConnected) return;
-    const background = isBackground(elt);
+    const background = isBackground(event.detail);
     // A region that keeps what it shows when a refresh fails (the bell) says nothing.
     if (background && elt.closest("[data-request-quiet]")) return;
-    const owner = ownerOf(elt, target);
+    const owner = ownerOf(event.detail);
     clear(owner);
     const sending = Boolean(requestConfig?.verb && requestConfig.verb !== "get");
     let advice = "";
     if (background) advice = isPoll(elt) ? " It tries again by itself." : " Reload the page to see the latest.";
-    else if (canRetry(event.detail, type)) advice = sending ? " What you entered is still here: try again." : " Try again.";
+    else if (sending) advice = canRetry(event.detail, type) ? " What you entered is still here: try again." : "";
+    else if (canRetry(event.detail, type)) advice = requestConfig?.triggeringEvent ? " Try again." : " Reload the page to try again.";
     const message = document.createElement("div");
     message.dataset.requestError = "";
     message.className = `request-error${background ? " is-background" : ""}`;
@@ -76,15 +81,15 @@
   };
 
   document.addEventListener("htmx:beforeRequest", (event) => {
-    const { elt, target } = event.detail;
-    if (isBackground(elt)) return;
-    clear(ownerOf(elt, target));
+    const { target } = event.detail;
+    if (isBackground(event.detail)) return;
+    clear(ownerOf(event.detail));
     target.setAttribute("aria-busy", "true");
   });
   document.addEventListener("htmx:afterRequest", (event) => {
-    const { elt, target, successful } = event.detail;
+    const { target, successful } = event.detail;
     target?.removeAttribute("aria-busy");
-    if (successful && target && isBackground(elt)) clear(target);
+    if (successful && target && isBackground(event.detail)) clear(target);
   });
   document.addEventListener("htmx:responseError", (event) => showFailure(event, "responseError"));
   document.addEventListener("htmx:sendError", (event) => showFailure(event, "sendError"));

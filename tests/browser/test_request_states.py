@@ -136,3 +136,16 @@ def test_a_failed_poll_is_told_quietly_and_goes_when_the_poll_works_again(acme, 
 
     page.unroute(poll)
     expect(notice).to_have_count(0)
+
+
+def test_a_dashboard_panel_that_cannot_load_says_so_in_its_place(acme, page, new_page):
+    new_page.expect_error("status of 500")
+    new_page.expect_error("Response Status Error Code 500")
+    sign_in(page, "claire")
+    page.route(re.compile(r"/kpis/panel/"), lambda route: route.fulfill(status=500, body="x"))
+    page.goto("/w/acme/")
+    message = page.locator("#kpi-panel").get_by_role("alert")
+    expect(message).to_have_text(
+        "Could not load this. Something went wrong on our side. Reload the page to try again."
+    )
+    expect(page.locator("#checkin-panel")).to_contain_text("Check-ins")
