@@ -18,6 +18,11 @@ def url(name: str, **kwargs) -> str:
 
 
 def test_no_wins_yet_points_at_the_shared_goals_on_track(acme, as_user):
+    GoalFactory(
+        workspace=acme.workspace,
+        owner_departments=[acme.product, acme.sales],
+        status=Goal.Status.ON_TRACK,
+    )
     html = as_user(acme.mia).get(url("dashboard")).content.decode()
     assert "No wins yet." in html
     assert f'href="{url("goal_list")}?shared=on&amp;status=on_track">See the shared goals' in html
