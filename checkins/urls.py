@@ -11,6 +11,7 @@ urlpatterns = [
     path("asks/", views.ask_inbox, name="ask_inbox"),
     path("asks/<id:pk>/respond/", views.ask_respond_view, name="ask_respond"),
     path("notifications/", views.notifications, name="notifications"),
+    path("notifications/bell/", views.notification_bell, name="notification_bell"),
     path("notifications/<id:pk>/open/", views.notification_open, name="notification_open"),
     path(
         "notifications/read/",

@@ -312,6 +312,13 @@ def notifications(request: WorkspaceRequest) -> HttpResponse:
     return render(request, template, _notification_page(request))
 
 
+@workspace_view(Role.MEMBER)
+def notification_bell(request: WorkspaceRequest) -> HttpResponse:
+    """The bell alone, which every page asks for again each minute: its unread count."""
+    name = "notifications" if request.GET.get("here") else ""
+    return render(request, "checkins/_bell.html", {"name": name})
+
+
 @workspace_view(Role.GUEST)
 def notification_open(request: WorkspaceRequest, pk: int) -> HttpResponse:
     """Follow a notification's link, marking it read."""

@@ -338,6 +338,10 @@ def _detail(request: WorkspaceRequest, pk: int, *, status: int = 200) -> HttpRes
         "today": today,
         "smart": smart.check(draft_for_goal(goal, mission=workspace.mission, history=history)),
         "can_edit": can_edit,
+        # Who logs its check-ins (checkins.selectors.checkin_goal_get), for its empty list.
+        "can_check_in": goal.status != Goal.Status.DRAFT
+        and not goal.is_closed
+        and (request.membership.has_role(Role.ADMIN) or any(d.mine for d in goal.owners)),
         "can_create": can_create_goals(request.membership),
         "can_weigh": can_edit and bool(children),
         "nav_departments": departments,

@@ -67,7 +67,8 @@ def reading(kpi: KPI, value: Decimal | None) -> Reading:
 
 @dataclass(frozen=True)
 class Sparkline:
-    """An SVG polyline of a KPI's recent values, and a sentence saying the same."""
+    """An SVG polyline of a KPI's recent values, and a sentence saying the same: its span,
+    its range and every value (the sparkline's text alternative, its aria-label)."""
 
     points: str
     last_x: float
@@ -94,7 +95,8 @@ def sparkline(
     summary = (
         f"{len(values)} value{'s' * (len(values) != 1)} from "
         f"{newest_first[-1].date:%Y-%m-%d} to {newest_first[0].date:%Y-%m-%d}, "
-        f"lowest {number(low)}, highest {number(high)}"
+        f"lowest {number(low)}, highest {number(high)}, latest {number(values[-1])}. "
+        f"Oldest first: {'; '.join(number(v) for v in values)}"
     )
     return Sparkline(
         points=" ".join(f"{x},{yy}" for x, yy in coords),

@@ -1,17 +1,6 @@
-// Alignment's small amount of JavaScript. Pages work without it; it adds comfort.
+// Alignment's small amount of JavaScript. Pages work without it; it adds comfort. What a
+// request shows while it runs and when it fails is in requests.js.
 "use strict";
-document.addEventListener("htmx:responseError", (event) => {
-  const messages = document.getElementById("messages");
-  if (!messages) return;
-  const status = event.detail.xhr.status;
-  const text = status === 403 ? "You are not allowed to do that." :
-    status === 404 ? "That no longer exists." : "Something went wrong. Please try again.";
-  const alert = document.createElement("div");
-  alert.className = "alert alert-danger";
-  alert.setAttribute("role", "alert");
-  alert.textContent = text;
-  messages.replaceChildren(alert);
-});
 // A glossary term's tooltip, and a health-matrix cell's explanation, shows on hover and focus;
 // Escape hides it until the pointer or the focus leaves it (WCAG 1.4.13: dismissable without
 // moving either).
@@ -48,3 +37,13 @@ for (const entering of ["focusin", "mouseover"]) {
 document.addEventListener("scroll", () => {
   document.querySelectorAll(".health-cell:hover, .health-cell:focus-within").forEach(placeHealthTip);
 }, {capture: true, passive: true});
+// The skip link (GOV.UK's pattern): the content it leads to takes the focus as well, so that
+// every browser and screen reader goes on from there; the content gives it back on blur.
+document.addEventListener("click", (event) => {
+  const skip = event.target.closest?.("a[href='#main']");
+  const main = skip && document.getElementById("main");
+  if (!main) return;
+  main.setAttribute("tabindex", "-1");
+  main.focus();
+  main.addEventListener("blur", () => main.removeAttribute("tabindex"), { once: true });
+});

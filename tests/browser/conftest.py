@@ -41,8 +41,12 @@ def browser() -> Browser:
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """``new_page()`` opens a page in a fresh browser context (a separate person)."""
-    contexts, errors = [], []
+    """``new_page()`` opens a page in a fresh browser context (a separate person).
+
+    ``new_page.expect_error(text)`` lets the console log errors containing ``text``: a test
+    that makes a request fail on purpose (a 500, a lost connection) says so.
+    """
+    contexts, errors, expected = [], [], []
 
     def open_page() -> Page:
         context = browser.new_context(base_url=live_server.url)
@@ -53,10 +57,12 @@ def new_page(browser, live_server):
         page.on("pageerror", lambda e: errors.append(str(e)))
         return page
 
+    open_page.expect_error = expected.append
     yield open_page
     for context in contexts:
         context.close()
-    assert errors == [], f"the browser logged errors: {errors}"
+    unexpected = [e for e in errors if not any(text in e for text in expected)]
+    assert unexpected == [], f"the browser logged errors: {unexpected}"
 
 
 @pytest.fixture

@@ -79,6 +79,7 @@ ROUTES: list[Route] = [
         data={"action": "deliver"},
     ),
     Route("notifications", Role.GUEST),
+    Route("notification_bell", Role.MEMBER),
     Route(
         "notification_open",
         Role.GUEST,

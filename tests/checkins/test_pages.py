@@ -215,6 +215,24 @@ def test_the_bell_counts_my_unread_notifications(acme, as_user):
     assert 'aria-label="Notifications, 2 unread"' in page
 
 
+def test_the_bell_asks_again_each_minute_and_tells_its_count(acme, as_user, count_queries):
+    page = as_user(acme.leo).get(ws_url("my_checkins")).content.decode()
+    bell = ws_url("notification_bell")
+    assert f'hx-get="{bell}" hx-trigger="every 60s" hx-swap="outerHTML"' in page
+    assert 'data-announce-state="No unread notifications"' in page
+    _note(acme, acme.leo)
+    client = as_user(acme.leo)
+    response = client.get(bell, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert 'aria-label="Notifications, 1 unread"' in html
+    assert 'data-announce-state="1 unread notification"' in html
+    assert "active" not in html
+    assert 'aria-current="page"' in client.get(f"{bell}?here=1").content.decode()
+    for _ in range(20):
+        _note(acme, acme.leo)
+    assert count_queries(client, bell).count <= 6
+
+
 def test_opening_a_notification_marks_it_read_and_follows_it(acme, as_user):
     note = _note(acme, acme.leo)
     response = as_user(acme.leo).get(ws_url("notification_open", pk=note.pk))

@@ -62,7 +62,7 @@ def test_a_confirmed_file_is_imported_by_the_task_and_its_page_says_so(
     assert "Imported 3 goals." in html
     goal_list = reverse("goal_list", kwargs={"ws": "acme"})
     assert f'href="{goal_list}?period={quarter.pk}">See the goals of Q4 2026</a>' in html
-    assert "hx-trigger" not in html, "a finished import is not polled"
+    assert f'hx-get="{progress_url(job)}"' not in html, "a finished import is not polled"
 
 
 def test_imported_goals_get_what_goal_create_gives_a_goal(
@@ -174,7 +174,7 @@ def test_a_checked_import_not_yet_confirmed_offers_its_confirmation(acme, as_use
     html = as_user(acme.claire).get(progress_url(job)).content.decode()
     assert "Checked, not imported yet: 3 goals to import." in html
     assert "Import 3 goals</button>" in html
-    assert "hx-trigger" not in html
+    assert f'hx-get="{progress_url(job)}"' not in html
 
 
 def test_the_poll_sees_the_progress_while_the_import_transaction_is_open(
