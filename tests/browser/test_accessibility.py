@@ -262,6 +262,7 @@ NOT_PAGES = {
     "health_panel",
     "kpi_panel",
     "meeting_record",
+    "notification_bell",
     "workshop_state",
     # Links that only redirect.
     "checkin_link",
