@@ -13,6 +13,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db.models import Count
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page
 
@@ -25,6 +26,7 @@ from goals.services.closing import goal_close
 from integrations.services import webhook_create
 from teams.models import Department, Membership, User, Workspace
 from teams.services import api_token_create, invitation_create
+from tests import nplusone
 from tests.browser.conftest import sign_in
 from tests.factories import member
 from workshops import commit
@@ -147,7 +149,8 @@ def _workshop(workspace: Workspace, users: dict[str, User], phase: str) -> Works
 
 def demo_everything(today: dt.date) -> dict[str, int | str]:
     """The demo, and a page-worth of each thing it lacks; the ids the pages need."""
-    workspace = demo_seed(today)
+    with nplusone.seeding_the_demo():
+        workspace = demo_seed(today)
     users = {u.username: u for u in User.objects.filter(memberships__workspace=workspace)}
     cmo = member(users["cmo"])
     ids = {f"workshop_{p}": _workshop(workspace, users, p).pk for p in Workshop.Phase}
@@ -192,7 +195,13 @@ def demo_everything(today: dt.date) -> dict[str, int | str]:
         "proposal": proposal.pk,
         "goal": shared.pk,
         "goal_won": won.pk,
-        "goal_lead": goals.filter(owner_departments__lead=users["product.lead"]).first().pk,
+        # A goal of the product lead's department alone, still open: theirs to edit and close.
+        "goal_lead": goals.annotate(owners=Count("owner_departments"))
+        .filter(owners=1, owner_departments__lead=users["product.lead"])
+        .exclude(status__in=Goal.CLOSED_STATUSES)
+        .order_by("pk")
+        .first()
+        .pk,
         "kpi": KPI.objects.filter(workspace=workspace, owner_departments__kind="product")
         .order_by("pk")
         .first()
