@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from alignment.seed.common import PASSWORD, TIMEZONE
 from alignment.seed.demo import demo_seed
+from tests import nplusone
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
@@ -18,7 +19,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def demo(db):
-    return demo_seed(timezone.localdate(timezone=ZoneInfo(TIMEZONE)))
+    with nplusone.seeding_the_demo():
+        return demo_seed(timezone.localdate(timezone=ZoneInfo(TIMEZONE)))
 
 
 def test_an_executive_reads_the_dashboard_down_to_the_weakest_pair(demo, page):
