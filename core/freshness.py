@@ -59,6 +59,10 @@ _WRITES = re.compile(
 )
 _scope: ContextVar[int | None] = ContextVar("freshness_scope", default=None)
 _bypass: ContextVar[bool] = ContextVar("freshness_bypass", default=False)
+# What :func:`prefetch` read for this request: (the version, {key: value or None}).
+_prefetched: ContextVar[tuple[str, dict[str, Any]] | None] = ContextVar(
+    "freshness_prefetched", default=None
+)
 
 
 def _key(scope: int | str) -> str:
@@ -76,17 +80,18 @@ def enter_workspace(workspace_id: int | None) -> None:
 
 
 class ScopeMiddleware:
-    """Every request starts and ends outside any workspace."""
+    """Every request starts and ends outside any workspace, with nothing prefetched."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = _scope.set(None)
+        scope, prefetched = _scope.set(None), _prefetched.set(None)
         try:
             return self.get_response(request)
         finally:
-            _scope.reset(token)
+            _scope.reset(scope)
+            _prefetched.reset(prefetched)
 
 
 def _tokens(workspace_id: int | None) -> list[str]:
@@ -98,6 +103,9 @@ def lookup(workspace_id: int | None, key: str | None = None) -> tuple[str, Any]:
     """(the current version, what :func:`keep` kept under ``key`` for that version, or None),
     in one cache call. The version is the token for everything, and the workspace's when
     ``workspace_id`` is given (None: for what only people, workspaces and memberships make)."""
+    held = _prefetched.get()
+    if held is not None and workspace_id is None and key in held[1]:
+        return held[0], held[1][key]
     keys = _tokens(workspace_id)
     if _bypass.get():
         key = None
@@ -112,6 +120,26 @@ def lookup(workspace_id: int | None, key: str | None = None) -> tuple[str, Any]:
     if entry is not None and entry[0] == version:
         return version, entry[1]
     return version, None
+
+
+def prefetch(*names: str) -> None:
+    """Read, in one cache call now, what ``remember(None, name, …)`` will look up later in this
+    request (the signed-in person and their membership: ``teams.middleware``), instead of one
+    call each. What is read holds until the request writes anything that changes a version
+    (:func:`written` drops it), so it is exactly as fresh as looking each up when asked."""
+    if _bypass.get():
+        return
+    tokens = _tokens(None)
+    keys = [f"data:None:{name}" for name in names]
+    found = cache.get_many([*tokens, *keys])
+    if any(token not in found for token in tokens):
+        return  # lookup starts the missing token
+    version = ".".join(found[token] for token in tokens)
+    entries = {key: found.get(key) for key in keys}
+    held = {
+        key: entry[1] if entry and entry[0] == version else None for key, entry in entries.items()
+    }
+    _prefetched.set((version, held))
 
 
 @contextmanager
@@ -146,6 +174,9 @@ def remember(
     if found is None:
         found = compute()
         keep(key, version, found, timeout)
+        held = _prefetched.get()
+        if held is not None and key in held[1]:
+            held[1][key] = found
     return found
 
 
@@ -193,6 +224,7 @@ def written(connection: BaseDatabaseWrapper, scope: int | str | None) -> None:
     the transaction commits (at once in autocommit, where the statement has committed)."""
     if scope is None:
         return
+    _prefetched.set(None)
     changed(scope)
     if connection.in_atomic_block:
         # Django keeps the callbacks as (savepoints, callable, robust) and drops those of a

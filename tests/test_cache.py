@@ -5,9 +5,10 @@ import re
 import time
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
-from core.cache import window_hit, window_left
+from core.api.throttling import TokenThrottle
+from core.cache import RedisCache, window_hit, window_left
 
 
 @pytest.fixture(params=["memory", "file", "redis"])
@@ -30,20 +31,32 @@ def each_cache(request, settings, tmp_path):
             "KEY_PREFIX": "alignment",
         }
     settings.CACHES = {"default": backend}
+    cache = caches["default"]  # the backend itself, as the throttles pass it
     cache.clear()
-    yield request.param
+    yield cache
     cache.clear()
 
 
 def test_each_hit_counts_and_the_window_says_when_it_closes(each_cache):
+    cache = each_cache
     assert [window_hit(cache, "hits", 60) for _ in range(3)] == [1, 2, 3]
     assert 59 <= window_left(cache, "hits", 60) <= 60
+    if isinstance(cache, RedisCache):  # one round trip: a plain counter with its own lifetime
+        client, key = cache._cache.get_client(), cache.make_and_validate_key("hits")
+        assert client.get(key) == b"3"
+        assert 59 <= client.ttl(key) <= 60
     assert window_hit(cache, "others", 60) == 1  # each key its own count
 
 
 def test_a_closed_window_counts_afresh(each_cache):
+    cache = each_cache
     window_hit(cache, "hits", 1)
     window_hit(cache, "hits", 1)
     time.sleep(1.1)
     assert window_hit(cache, "hits", 1) == 1
     assert window_hit(cache, "hits", 1) == 2
+
+
+def test_the_throttles_count_in_the_cache_itself(each_cache):
+    """DRF's throttles hold the ``cache`` proxy, which is no RedisCache: ours pass the backend."""
+    assert TokenThrottle().cache is each_cache

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection, transaction
+from django.urls import reverse
 
 from core import freshness
 from teams.models import Department, Workspace
@@ -111,3 +112,54 @@ def test_remembered_figures_are_computed_again_after_a_change(acme):
     assert freshness.remember(acme.workspace.pk, "test", compute) == 1
     Department.objects.filter(pk=acme.sales.pk).update(name="Revenue")
     assert freshness.remember(acme.workspace.pk, "test", compute) == 2
+
+
+def _calls_to(cache_backend, monkeypatch) -> list[str]:
+    """The names of the cache's methods called from here on, in order (not those a method
+    calls itself: the memory cache's get_many calls get for each key)."""
+    calls: list[str] = []
+    inside = []
+    for name in ("get", "get_many", "set", "add", "set_many"):
+        real = getattr(cache_backend, name)
+
+        def counted(*args, _real=real, _name=name, **kwargs):
+            if not inside:
+                calls.append(_name)
+            inside.append(_name)
+            try:
+                return _real(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(cache_backend, name, counted)
+    return calls
+
+
+def test_a_signed_in_page_reads_the_person_and_membership_in_one_cache_call(
+    acme, as_user, monkeypatch
+):
+    """teams.middleware prefetches both; the page's lookups of them ask the cache no more."""
+    from django.core.cache import caches
+
+    client = as_user(acme.claire)
+    url = reverse("goal_list", args=["acme"])
+    client.get(url)  # fills the cache
+    calls = _calls_to(caches["default"], monkeypatch)
+    assert client.get(url).status_code == 200
+    # The session, the person and membership together, the page (tokens and entry).
+    assert calls == ["get", "get_many", "get_many"]
+
+
+def test_what_was_prefetched_is_dropped_at_the_first_write(acme):
+    """Exactly as fresh as asking each time: after a write, a lookup asks the cache again."""
+    computed = []
+
+    def compute() -> int:
+        computed.append(1)
+        return len(computed)
+
+    freshness.remember(None, "test", compute)
+    freshness.prefetch("test")
+    Department.objects.filter(pk=acme.sales.pk).update(name="Revenue")
+    assert freshness.remember(None, "test", compute) == 2
+    assert freshness.remember(None, "test", compute) == 2

@@ -5,6 +5,8 @@ Rates come from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` when the request is
 classes read them once at import), so settings overrides in tests take effect.
 """
 
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
@@ -23,6 +25,13 @@ class _RateFromSettings:
 
     scope: str
     key: str | None
+    # Not DRF's "throttle_%(scope)s_%(ident)s", whose values are request logs, not counters.
+    cache_format = "throttle-window:%(scope)s:%(ident)s"
+
+    @property
+    def cache(self) -> BaseCache:
+        # The cache itself, not DRF's ``default_cache`` proxy: window_hit knows Redis by type.
+        return caches["default"]
 
     def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
