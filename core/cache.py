@@ -42,12 +42,29 @@ def window_hit(cache: BaseCache, key: str, seconds: int) -> int:
     kept for ever. Other caches (the embedded default's file cache, one machine) keep the count
     with the window's end, read and written back as DRF's own throttles do.
     """
+    return window_hit_and_get_many(cache, key, seconds, [])[0]
+
+
+def window_hit_and_get_many(
+    cache: BaseCache, key: str, seconds: int, keys: list[str]
+) -> tuple[int, dict[str, Any]]:
+    """:func:`window_hit` and ``cache.get_many(keys)``; on Redis in the same round trip."""
     if isinstance(cache, RedisCache):
         name = cache.make_and_validate_key(key)
+        names = [cache.make_and_validate_key(k) for k in keys]
         pipeline = cache._cache.get_client(write=True).pipeline(transaction=False)
         pipeline.incr(name)
         pipeline.expire(name, seconds, nx=True)
-        return pipeline.execute()[0]
+        if names:
+            pipeline.mget(names)
+        count, _, *values = pipeline.execute()
+        loads = cache._cache._serializer.loads
+        found = dict(zip(keys, values[0], strict=True)) if values else {}
+        return count, {k: loads(v) for k, v in found.items() if v is not None}
+    return _window_hit_elsewhere(cache, key, seconds), cache.get_many(keys) if keys else {}
+
+
+def _window_hit_elsewhere(cache: BaseCache, key: str, seconds: int) -> int:
     now = time.time()
     count, ends = cache.get(key) or (0, now + seconds)
     if ends <= now:

@@ -36,9 +36,11 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
+
+from core.cache import window_hit_and_get_many
 
 logger = logging.getLogger(__name__)
 
@@ -122,24 +124,29 @@ def lookup(workspace_id: int | None, key: str | None = None) -> tuple[str, Any]:
     return version, None
 
 
-def prefetch(*names: str) -> None:
+def prefetch(*names: str, hit: tuple[str, int] | None = None) -> int | None:
     """Read, in one cache call now, what ``remember(None, name, …)`` will look up later in this
     request (the signed-in person and their membership: ``teams.middleware``), instead of one
     call each. What is read holds until the request writes anything that changes a version
-    (:func:`written` drops it), so it is exactly as fresh as looking each up when asked."""
-    if _bypass.get():
-        return
+    (:func:`written` drops it), so it is exactly as fresh as looking each up when asked.
+
+    ``hit``, a (key, seconds) window of :func:`core.cache.window_hit`, is counted in the same
+    round trip (the API's rate limit); its count is returned."""
     tokens = _tokens(None)
-    keys = [f"data:None:{name}" for name in names]
-    found = cache.get_many([*tokens, *keys])
-    if any(token not in found for token in tokens):
-        return  # lookup starts the missing token
+    keys = [] if _bypass.get() else [*tokens, *(f"data:None:{name}" for name in names)]
+    if hit is None:
+        count, found = None, cache.get_many(keys) if keys else {}
+    else:
+        count, found = window_hit_and_get_many(caches["default"], *hit, keys)
+    if not keys or any(token not in found for token in tokens):
+        return count  # bypassed, or lookup starts the missing token
     version = ".".join(found[token] for token in tokens)
-    entries = {key: found.get(key) for key in keys}
-    held = {
-        key: entry[1] if entry and entry[0] == version else None for key, entry in entries.items()
-    }
+    held = {}
+    for key in keys[len(tokens) :]:
+        entry = found.get(key)
+        held[key] = entry[1] if entry and entry[0] == version else None
     _prefetched.set((version, held))
+    return count
 
 
 @contextmanager

@@ -3,7 +3,8 @@
 Every signed-in request of a workspace page or API route asks the cache twice before its view
 runs: for the person (``teams.backends``) and for their membership (``teams.tenancy``). Both
 are known from the session and the path, so this middleware reads both at once
-(:func:`core.freshness.prefetch`); the later lookups find them there. Where the path names no
+(:func:`core.freshness.prefetch`); the later lookups find them there. On the API it also counts
+the request against the person's rate limit in that round trip. Where the path names no
 workspace (or a route's shape changes), the lookups simply ask the cache themselves.
 """
 
@@ -14,6 +15,7 @@ from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse
 
 from core import freshness
+from core.api.throttling import TokenThrottle
 
 # The workspace's slug in the paths of teams/urls.py's workspace pages and of API v1.
 WORKSPACE_PATH = re.compile(r"^/(?:w|api/v1/workspaces)/(?P<slug>[-\w]+)/")
@@ -30,5 +32,18 @@ class PrefetchMiddleware:
             match = WORKSPACE_PATH.match(request.path_info)
             if match:
                 names.append(f"membership:{user_id}:{match['slug']}")
-            freshness.prefetch(*names)
+            window = self._rate_window(request, match, user_id)
+            count = freshness.prefetch(*names, hit=window)
+            if window is not None:
+                request.rate_counted = (window[0], count)
         return self.get_response(request)
+
+    @staticmethod
+    def _rate_window(request: HttpRequest, match: re.Match | None, user_id: str):
+        """The API's rate-limit window to count in the same round trip: a signed-in person's
+        reads of workspace routes (writes check CSRF before the rate, and a token, when one is
+        sent, is what the API counts instead)."""
+        api = match is not None and match[0].startswith("/api/")
+        if not api or request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in request.META:
+            return None
+        return TokenThrottle.session_window(user_id)

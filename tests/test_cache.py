@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import caches
 
 from core.api.throttling import TokenThrottle
-from core.cache import RedisCache, window_hit, window_left
+from core.cache import RedisCache, window_hit, window_hit_and_get_many, window_left
 
 
 @pytest.fixture(params=["memory", "file", "redis"])
@@ -60,3 +60,13 @@ def test_a_closed_window_counts_afresh(each_cache):
 def test_the_throttles_count_in_the_cache_itself(each_cache):
     """DRF's throttles hold the ``cache`` proxy, which is no RedisCache: ours pass the backend."""
     assert TokenThrottle().cache is each_cache
+
+
+def test_a_hit_and_reads_in_one_call(each_cache):
+    cache = each_cache
+    cache.set_many({"a": {"x": 1}, "b": 2})
+    assert window_hit_and_get_many(cache, "hits", 60, ["a", "b", "c"]) == (
+        1,
+        {"a": {"x": 1}, "b": 2},
+    )
+    assert window_hit_and_get_many(cache, "hits", 60, []) == (2, {})

@@ -42,6 +42,9 @@ class _RateFromSettings:
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
+        counted = getattr(request, "rate_counted", None)  # by teams.middleware, for this key
+        if counted is not None and counted[0] == self.key:
+            return counted[1] <= self.num_requests
         return window_hit(self.cache, self.key, self.duration) <= self.num_requests
 
     def wait(self) -> float:
@@ -54,6 +57,17 @@ class AnonThrottle(_RateFromSettings, AnonRateThrottle):
 
 class TokenThrottle(_RateFromSettings, UserRateThrottle):
     """Per token when one is used, else per signed-in person (session)."""
+
+    @classmethod
+    def session_window(cls, user_id: object) -> tuple[str, int] | None:
+        """(key, seconds) of a signed-in person's window, or None without a rate: what
+        ``teams.middleware`` counts ahead, with the person and membership, in one round trip.
+        The count it leaves on the request (``rate_counted``) stands in for this throttle's."""
+        throttle = cls()
+        if throttle.rate is None:
+            return None
+        key = throttle.cache_format % {"scope": throttle.scope, "ident": user_id}
+        return key, throttle.duration
 
     def get_cache_key(self, request: Request, view) -> str | None:
         # Token authentication leaves the token row in ``request.auth``; sessions leave None.

@@ -166,6 +166,17 @@ def test_a_token_over_its_rate_gets_429_with_retry_after(acme, api_as, settings)
     assert "throttled" in response.json()["detail"].lower()
 
 
+def test_a_signed_in_persons_reads_count_once_each_against_their_rate(acme, settings):
+    """Counted ahead with the person and membership (teams.middleware), not again by DRF."""
+    _rates(settings, user="3/min")
+    client = APIClient()
+    client.force_login(acme.mia)
+    url = "/api/v1/workspaces/acme/goals/"
+    assert [client.get(url).status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert client.get(WORKSPACES_URL).status_code == 429  # the same person's window
+    assert 0 < int(client.get(url)["Retry-After"]) <= 60
+
+
 def test_each_token_has_its_own_rate(acme, api_as, settings):
     _rates(settings, user="2/min")
     first, second = api_as(acme.mia), api_as(acme.mia)
