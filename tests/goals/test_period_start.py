@@ -13,7 +13,8 @@ from goals.selectors.goals import GoalFilters, goal_search
 from goals.services.closing import goal_carry_over
 from goals.services.goals import goal_create, goal_update
 from tests.factories import GoalFactory, PeriodFactory, member
-from tests.goals.test_seed_demo import SMALL_SCALE, scale_args, seed
+from tests.goals.test_seed_demo import seed
+from tests.goals.test_seed_scale import SMALL_SCALE, scale_args
 
 pytestmark = pytest.mark.django_db
 
