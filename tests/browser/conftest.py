@@ -4,10 +4,13 @@ No browser is downloaded: `.ci/run` installs Debian's chromium. Every page a tes
 log no console error (a CSP violation or a broken script fails the test).
 """
 
+from decimal import Decimal
+
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.factories import PASSWORD
+from goals.models import Goal
+from tests.factories import PASSWORD, GoalFactory
 from tests.forums.conftest import forum, meeting  # noqa: F401 (fixtures of the forum journey)
 
 CHROMIUM = "/usr/bin/chromium"
@@ -76,3 +79,18 @@ def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign in")).to_have_count(0)
+
+
+@pytest.fixture
+def goal(acme) -> Goal:
+    """Product's goal, 100 leads to 130 and on track: journey 3's, with the keyboard and when
+    requests fail."""
+    return GoalFactory(
+        workspace=acme.workspace,
+        title="Raise qualified leads from 100 to 130",
+        owner_departments=[acme.product],
+        baseline=Decimal("100"),
+        target=Decimal("130"),
+        current_value=Decimal("100"),
+        status=Goal.Status.ON_TRACK,
+    )

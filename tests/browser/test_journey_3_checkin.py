@@ -16,24 +16,10 @@ from playwright.sync_api import expect
 from checkins.cycles import current_bounds
 from checkins.models import Ask, CheckIn
 from checkins.tasks import plan_workspace_reminders
-from goals.models import Goal
 from teams.models import Membership, Role
-from tests.factories import PASSWORD, GoalFactory, UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def goal(acme) -> Goal:
-    return GoalFactory(
-        workspace=acme.workspace,
-        title="Raise qualified leads from 100 to 130",
-        owner_departments=[acme.product],
-        baseline=Decimal("100"),
-        target=Decimal("130"),
-        current_value=Decimal("100"),
-        status=Goal.Status.ON_TRACK,
-    )
 
 
 @pytest.fixture

@@ -15,10 +15,9 @@ from playwright.sync_api import Page, expect
 from checkins.cycles import current_bounds
 from checkins.models import Ask, CheckIn
 from checkins.tasks import plan_workspace_reminders
-from goals.models import Goal
 from teams.models import Role
 from tests.browser.keyboard import focus_visible, press, skip_to_content, tab_to
-from tests.factories import PASSWORD, GoalFactory, MembershipFactory, UserFactory
+from tests.factories import PASSWORD, MembershipFactory, UserFactory
 from tests.workshops.helpers import make_workshop
 from workshops.models import Proposal
 
@@ -34,19 +33,6 @@ def sign_in_by_keyboard(page: Page, username: str) -> None:
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name="Sign in")).to_have_count(0)
-
-
-@pytest.fixture
-def goal(acme) -> Goal:
-    return GoalFactory(
-        workspace=acme.workspace,
-        title="Raise qualified leads from 100 to 130",
-        owner_departments=[acme.product],
-        baseline=Decimal("100"),
-        target=Decimal("130"),
-        current_value=Decimal("100"),
-        status=Goal.Status.ON_TRACK,
-    )
 
 
 def test_a_lead_logs_a_check_in_with_an_ask_by_keyboard_alone(acme, goal, page):

@@ -3,7 +3,6 @@ on its target; a failure (a 5xx, a lost connection) told beside the form or regi
 the person typed still in it; a failed poll told quietly, and gone once the poll works again."""
 
 import re
-from decimal import Decimal
 
 import pytest
 from playwright.sync_api import Page, Route, expect
@@ -11,26 +10,12 @@ from playwright.sync_api import Page, Route, expect
 from checkins.models import CheckIn
 from goals.models import Goal
 from tests.browser.conftest import sign_in
-from tests.factories import GoalFactory
 from tests.workshops.helpers import make_workshop
 from workshops.models import Proposal
 
 pytestmark = pytest.mark.browser
 
 CHECKIN_POST = re.compile(r"/w/acme/checkins/goals/\d+/$")
-
-
-@pytest.fixture
-def goal(acme) -> Goal:
-    return GoalFactory(
-        workspace=acme.workspace,
-        title="Raise qualified leads from 100 to 130",
-        owner_departments=[acme.product],
-        baseline=Decimal("100"),
-        target=Decimal("130"),
-        current_value=Decimal("100"),
-        status=Goal.Status.ON_TRACK,
-    )
 
 
 def _posts_only(answer):
