@@ -59,12 +59,13 @@ def health_panel(request: WorkspaceRequest) -> HttpResponse:
     the health page keeps the whole matrix."""
     figures = health_figures(workspace=request.workspace)
     small = len(figures.departments) <= PANEL_MATRIX_MAX
+    weakest = figures.weakest_pairs(1 if small else PANEL_WEAKEST)
     context = {
         "matrix": display.matrix(figures) if small else None,
         "band_counts": None if small else display.band_counts(figures),
         "legend": display.legend(),
-        "weakest": figures.weakest(),
-        "weakest_pairs": None if small else figures.weakest_pairs(PANEL_WEAKEST),
+        "weakest": weakest[0] if weakest else None,
+        "weakest_pairs": None if small else weakest,
         "overall": display.score_label(figures.overall),
         "compact": True,
     }
